@@ -1,0 +1,1 @@
+"""Harrow Support Assistant: the assistant's own Python package."""

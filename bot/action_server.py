@@ -1,0 +1,40 @@
+"""The action server process: rasa-sdk actions (``actions/``) plus the ``/nlg`` endpoint.
+
+Run with ``python -m bot.action_server``; listens on ACTIONS_HOST (default 127.0.0.1) and
+ACTIONS_PORT (default 5055).
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from rasa_sdk.endpoint import create_app
+from sanic import Sanic, response
+from sanic.request import Request
+
+from bot.nlg import render_response
+
+logger = logging.getLogger(__name__)
+
+
+def build_app() -> Sanic:
+    app = create_app("actions", cors_origins=None)
+
+    @app.post("/nlg")
+    async def nlg(request: Request):
+        body = request.json or {}
+        return response.json(render_response(str(body.get("response", "")),
+                                             body.get("tracker")))
+
+    return app
+
+
+def main() -> None:
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    host = os.environ.get("ACTIONS_HOST", "127.0.0.1")
+    port = int(os.environ.get("ACTIONS_PORT", "5055"))
+    build_app().run(host=host, port=port, workers=1, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""The council's own contact route (data/council.yml), given whenever the assistant can't help."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from bot.paths import DATA_DIR
+
+COUNCIL_FILE = DATA_DIR / "council.yml"
+
+
+@dataclass(frozen=True)
+class CouncilContact:
+    name: str
+    phone: str
+    phone_verified: bool
+    hours: str
+    web: str
+
+    @property
+    def phone_for_residents(self) -> str:
+        """The number as shown to residents: an unverified one says it is a sample."""
+        return self.phone if self.phone_verified else f"{self.phone} (sample number)"
+
+    def fields(self) -> dict[str, str]:
+        """Template fields for replies: {council_phone}, {council_hours}, {council_web}."""
+        return {"council_name": self.name, "council_phone": self.phone_for_residents,
+                "council_hours": self.hours, "council_web": self.web}
+
+
+@lru_cache(maxsize=1)
+def council_contact() -> CouncilContact:
+    try:
+        raw = yaml.safe_load(COUNCIL_FILE.read_text(encoding="utf-8"))
+        return CouncilContact(raw["name"], str(raw["phone"]), bool(raw.get("phone_verified")),
+                              raw["hours"], raw["web"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as err:
+        raise ValueError(f"{COUNCIL_FILE}: needs name, phone, phone_verified, hours and web "
+                         f"({err})") from err

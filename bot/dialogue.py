@@ -1,0 +1,240 @@
+"""What the assistant does on a turn, independent of Rasa: the actions are thin adapters.
+
+``search_turn`` answers a need or a narrowing follow-up with services from the directory;
+``detail_turn`` answers "what's their phone number?" about services already listed.
+Both return the messages to send and the slot values to remember.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+
+from bot.directory.search import ServiceQuery, UnknownPlace, find_services, get_service
+from bot.i18n.catalog import render
+from bot.replies import (category_label, contact_route, filters_phrase, map_url,
+                         services_custom, services_message, text_message)
+
+logger = logging.getLogger(__name__)
+
+NEED_PREFIX = "need_"
+RESULT_LIMIT = 5
+CATEGORY_BUTTONS = ("interpreting", "advocacy", "conversation_cafe", "customer_access_point",
+                    "mental_health", "carers", "safeguarding", "accessible_information",
+                    "digital_inclusion", "employment_support", "community_groups",
+                    "care_assessment")
+
+SessionFactory = Callable[[], AbstractContextManager]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    category: str | None = None
+    place: str | None = None
+    spoken_language: str | None = None
+    access: tuple[str, ...] = ()
+    open_now: bool = False
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.place or self.spoken_language or self.access or self.open_now)
+
+    def phrase(self, lang: str) -> str:
+        return filters_phrase(self.place, self.spoken_language, self.access, self.open_now, lang)
+
+    def query(self) -> ServiceQuery:
+        return ServiceQuery(category=self.category, language=self.spoken_language,
+                            access=self.access, near=self.place, open_now=self.open_now,
+                            limit=RESULT_LIMIT)
+
+
+@dataclass
+class Turn:
+    messages: list[dict] = field(default_factory=list)
+    slots: dict = field(default_factory=dict)
+
+
+def entity_values(entities: Iterable[dict], name: str) -> list[str]:
+    return [str(e["value"]) for e in entities if e.get("entity") == name and e.get("value")]
+
+
+def category_for_intent(intent: str | None) -> str | None:
+    if intent and intent.startswith(NEED_PREFIX):
+        category = intent[len(NEED_PREFIX):]
+        return category if category in CATEGORY_BUTTONS else None
+    return None
+
+
+def filters_for_turn(intent: str | None, entities: list[dict],
+                     previous: SearchFilters) -> SearchFilters:
+    """A need starts a fresh search; a follow-up adds to (or replaces) the current filters."""
+    category = category_for_intent(intent)
+    base = SearchFilters(category=category) if category else previous
+    places = entity_values(entities, "place")
+    languages = [v for v in entity_values(entities, "spoken_language") if v != "en"]
+    access = entity_values(entities, "access")
+    return replace(
+        base,
+        place=places[-1] if places else base.place,
+        spoken_language=languages[-1] if languages else base.spoken_language,
+        access=tuple(dict.fromkeys([*base.access, *access])),
+        open_now=base.open_now or bool(entity_values(entities, "open_now")),
+    )
+
+
+def _filters_slots(filters: SearchFilters) -> dict:
+    return {"category": filters.category, "place": filters.place,
+            "spoken_language": filters.spoken_language, "access": list(filters.access),
+            "open_now": filters.open_now}
+
+
+def which_need_message(lang: str) -> dict:
+    buttons = [{"title": category_label(code, lang), "payload": f"/{NEED_PREFIX}{code}"}
+               for code in CATEGORY_BUTTONS]
+    return text_message(render("ask.which_need", lang), buttons)
+
+
+def narrowing_message(lang: str) -> dict:
+    buttons = [
+        {"title": render("narrow.button_open_now", lang),
+         "payload": '/refine_search{"open_now": "true"}'},
+        {"title": render("narrow.button_wheelchair", lang),
+         "payload": '/refine_search{"access": "wheelchair"}'},
+        {"title": render("narrow.button_near_town", lang),
+         "payload": '/refine_search{"place": "HA1"}'},
+    ]
+    return text_message(render("narrow.prompt", lang), buttons)
+
+
+def directory_error_message(lang: str) -> dict:
+    return text_message(f"{render('error.directory', lang)} {contact_route(lang)}")
+
+
+def _run_search(sessions: SessionFactory, filters: SearchFilters):
+    with sessions() as session:
+        return find_services(session, filters.query())
+
+
+def search_turn(intent: str | None, entities: list[dict], previous: SearchFilters,
+                lang: str, sessions: SessionFactory) -> Turn:
+    """Services for the resident's need, narrowed by whatever they have told us so far."""
+    filters = filters_for_turn(intent, entities, previous)
+    if filters.category is None:
+        return Turn([which_need_message(lang)], _filters_slots(filters))
+    try:
+        result = _run_search(sessions, filters)
+        shown_filters = filters
+        if not result.services and filters.narrowed:
+            shown_filters = SearchFilters(category=filters.category, place=filters.place)
+            result = _run_search(sessions, shown_filters)
+    except UnknownPlace:
+        message = text_message(render("place.unknown", lang, place=filters.place))
+        return Turn([message], _filters_slots(replace(filters, place=previous.place)))
+    except Exception:  # the resident still gets the council route, never a stack trace
+        logger.exception("directory search failed")
+        return Turn([directory_error_message(lang)], _filters_slots(previous))
+    return _search_reply(intent, filters, shown_filters, result, lang)
+
+
+def _search_reply(intent, filters, shown_filters, result, lang) -> Turn:
+    messages = []
+    if shown_filters != filters:
+        messages.append(text_message(render("none.found", lang,
+                                            category=category_label(filters.category, lang),
+                                            filters=filters.phrase(lang))))
+    if result.services:
+        messages.append(services_message(result.services, result.total, filters.category,
+                                         shown_filters.phrase(lang), lang))
+    else:
+        messages.append(text_message(
+            render("none.found", lang, category=category_label(filters.category, lang),
+                   filters=shown_filters.phrase(lang)) + " " + contact_route(lang)))
+    if category_for_intent(intent) and result.services:
+        messages.append(narrowing_message(lang))
+    slots = _filters_slots(filters)
+    slots["listed_services"] = [s["id"] for s in result.services]
+    return Turn(messages, slots)
+
+
+# --- questions about services already listed -------------------------------------------------
+
+ASPECT_BY_INTENT = {"ask_phone": "phone", "ask_opening_hours": "hours", "ask_address": "address"}
+_STOPWORDS = {"the", "and", "for", "harrow", "service", "services", "support", "centre", "of",
+              "with", "council", "help", "group", "team", "what", "their", "there", "where"}
+
+
+def _name_words(name: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9']+", name.casefold())
+            if len(w) > 2 and w not in _STOPWORDS}
+
+
+def pick_services(services: list[dict], entities: list[dict], text: str) -> list[dict]:
+    """The listed service(s) the resident means: by ordinal, by name, else all of them."""
+    for value in entity_values(entities, "ordinal"):
+        index = int(value)
+        position = index - 1 if index > 0 else len(services) + index
+        if 0 <= position < len(services):
+            return [services[position]]
+    said = _name_words(text)
+    scored = sorted(((len(_name_words(s["name"]) & said), i) for i, s in enumerate(services)),
+                    reverse=True)
+    if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return [services[scored[0][1]]]
+    return services
+
+
+def detail_text(service: dict, aspect: str, lang: str) -> str:
+    name = service["name"]
+    if aspect == "phone":
+        parts = [render("detail.phone", lang, name=name, phone=service["phone"])
+                 if service.get("phone") else render("detail.phone_missing", lang, name=name)]
+        if service.get("email"):
+            parts.append(render("detail.email", lang, email=service["email"]))
+        if service.get("url"):
+            parts.append(render("detail.url", lang, url=service["url"]))
+        return " ".join(parts)
+    if aspect == "hours":
+        if not service.get("opening_hours"):
+            return render("detail.hours_missing", lang, name=name)
+        status = {True: render("service.open_now", lang),
+                  False: render("service.closed_now", lang)}.get(service.get("open_now"))
+        text = render("detail.hours", lang, name=name, hours=service["opening_hours"])
+        return f"{text} ({status})" if status else text
+    where = ", ".join(p for p in (service.get("address"), service.get("postcode")) if p)
+    if not where:
+        return render("detail.address_missing", lang, name=name)
+    return f"{render('detail.address', lang, name=name, address=where)} " \
+           f"{render('detail.map', lang, url=map_url(service))}"
+
+
+def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids: list[str],
+                lang: str, sessions: SessionFactory) -> Turn:
+    """Phone, opening times or address of the listed service(s) the resident asks about."""
+    if not listed_ids:
+        return Turn([text_message(render("detail.none_listed", lang))])
+    aspect = ASPECT_BY_INTENT.get(intent or "", "phone")
+    try:
+        with sessions() as session:
+            services = [s for s in (get_service(session, i) for i in listed_ids) if s]
+    except Exception:
+        logger.exception("directory lookup failed")
+        return Turn([directory_error_message(lang)])
+    chosen = pick_services(services, entities, text)
+    if not chosen:
+        return Turn([text_message(render("detail.none_listed", lang))])
+    lines = [detail_text(service, aspect, lang) for service in chosen]
+    if any(s.get("sample_data") for s in chosen):
+        lines.append(render("service.sample", lang))
+    message = {"text": "\n".join(lines),
+               "custom": services_custom(chosen, None, lang, aspect=aspect)}
+    return Turn([message])
+
+
+def filters_from_slots(slots: dict) -> SearchFilters:
+    """The search the conversation is in, from the tracker's slot values."""
+    return SearchFilters(category=slots.get("category"), place=slots.get("place"),
+                         spoken_language=slots.get("spoken_language"),
+                         access=tuple(slots.get("access") or ()),
+                         open_now=bool(slots.get("open_now")))

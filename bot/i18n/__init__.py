@@ -1,0 +1,1 @@
+"""Languages: reply catalogs (and, later, detection and machine translation)."""

@@ -1,0 +1,71 @@
+"""Reply catalogs: ``data/i18n/<lang>.yml``, one file per language.
+
+``render(key, lang, **fields)`` gives the entry in ``lang``, falling back to English when the
+language or the entry is missing, so a resident always gets an answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.paths import DATA_DIR
+
+CATALOG_DIR = DATA_DIR / "i18n"
+SOURCE_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Entry:
+    text: str
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class Catalog:
+    language: str
+    name: str
+    direction: str
+    entries: dict[str, Entry]
+
+
+class CatalogError(ValueError):
+    """A catalog file an operator must fix."""
+
+
+def _parse(path: Path) -> Catalog:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = {key: Entry(str(value["text"]), bool(value.get("reviewed", False)))
+                   for key, value in (raw.get("entries") or {}).items()}
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as err:
+        raise CatalogError(f"{path}: not a valid catalog ({err}); each entry needs "
+                           "'text' and 'reviewed'") from err
+    return Catalog(raw.get("language", path.stem), raw.get("name", path.stem),
+                   raw.get("direction", "ltr"), entries)
+
+
+@lru_cache(maxsize=None)
+def load_catalog(lang: str, directory: Path = CATALOG_DIR) -> Catalog | None:
+    path = directory / f"{lang}.yml"
+    return _parse(path) if path.exists() else None
+
+
+def available_languages(directory: Path = CATALOG_DIR) -> list[str]:
+    return sorted(p.stem for p in directory.glob("*.yml"))
+
+
+def direction(lang: str) -> str:
+    catalog = load_catalog(lang)
+    return catalog.direction if catalog else "ltr"
+
+
+def render(key: str, lang: str = SOURCE_LANGUAGE, **fields: object) -> str:
+    """The catalog text for ``key`` in ``lang`` (English if missing), with fields filled in."""
+    for candidate in (lang, SOURCE_LANGUAGE):
+        catalog = load_catalog(candidate)
+        if catalog and key in catalog.entries:
+            return catalog.entries[key].text.format(**fields)
+    raise KeyError(f"no catalog entry {key!r} in {lang!r} or {SOURCE_LANGUAGE!r}")

@@ -1,0 +1,81 @@
+"""Trained models: one per fingerprint of the training inputs, trained only when missing.
+
+``python -m bot.model ensure`` trains ``models/harrow-<fingerprint>.tar.gz`` unless it exists;
+``python -m bot.model path`` prints the model matching the current data (exit 1 if none).
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.paths import REPO_ROOT
+
+MODELS_DIR = REPO_ROOT / "models"
+TRAINING_DATA = ("data/nlu", "data/rules.yml", "data/stories.yml")
+TRAINING_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA)
+KEEP_MODELS = 3
+
+
+def _input_files() -> list[Path]:
+    files: list[Path] = []
+    for name in TRAINING_INPUTS:
+        path = REPO_ROOT / name
+        files.extend(sorted(path.rglob("*.yml")) if path.is_dir() else [path])
+    return files
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in _input_files():
+        digest.update(str(path.relative_to(REPO_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def model_path() -> Path:
+    return MODELS_DIR / f"harrow-{fingerprint()}.tar.gz"
+
+
+def train(path: Path) -> None:
+    command = [sys.executable, "-m", "rasa", "train", "--config", "config.yml",
+               "--domain", "domain.yml", "--data", *TRAINING_DATA, "--out", str(path.parent),
+               "--fixed-model-name", path.name.removesuffix(".tar.gz")]
+    subprocess.run(command, cwd=REPO_ROOT, check=True)
+
+
+def prune(keep: Path) -> None:
+    """Keep the newest few models so the folder does not grow without end."""
+    models = sorted(MODELS_DIR.glob("harrow-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in [m for m in models if m != keep][:-(KEEP_MODELS - 1) or None]:
+        old.unlink()
+
+
+def ensure() -> Path:
+    path = model_path()
+    if not path.exists():
+        train(path)
+        prune(path)
+    return path
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "ensure"
+    if command == "ensure":
+        print(ensure())
+        return 0
+    if command == "path":
+        path = model_path()
+        if not path.exists():
+            print(f"error: no model for the current data ({path.name}): run `make model`",
+                  file=sys.stderr)
+            return 1
+        print(path)
+        return 0
+    print("usage: python -m bot.model [ensure|path]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU graph components (crisis guard, lexicon entity extractor)."""

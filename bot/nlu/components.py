@@ -1,0 +1,86 @@
+"""Rasa graph components: the crisis guard and the lexicon entity extractor.
+
+Pipeline order (config.yml): CrisisGuard runs first, on the raw text, before any tokenizer or
+classifier; it marks a message that signals immediate danger. The classifiers then run as
+usual, and CrisisPriority, last in the pipeline, makes sure nothing they did can demote a
+marked message: its intent is ``crisis`` with confidence 1.0, so the crisis rule answers first.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.lexicon import find_entities
+from bot.safety.crisis import detect_crisis
+
+CRISIS_INTENT = "crisis"
+CRISIS_FLAG = "crisis_match"
+
+
+def _mark_crisis(message: Message) -> None:
+    intent = {"name": CRISIS_INTENT, "confidence": 1.0}
+    message.set(INTENT, intent, add_to_output=True)
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
+    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+
+
+class _StatelessComponent(GraphComponent):
+    """A component with nothing to train and nothing to persist."""
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> GraphComponent:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CrisisGuard(_StatelessComponent):
+    """First in the pipeline: flags messages that match a reviewed crisis lexicon."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            match = detect_crisis(message.get(TEXT) or "")
+            if match is not None:
+                message.set(CRISIS_FLAG, {"language": match.language,
+                                          "matched": match.matched_text}, add_to_output=True)
+                _mark_crisis(message)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CrisisPriority(_StatelessComponent):
+    """Last in the pipeline: a flagged message keeps the crisis intent whatever ran between."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if message.get(CRISIS_FLAG):
+                _mark_crisis(message)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LexiconEntityExtractor(_StatelessComponent, EntityExtractorMixin):
+    """Finds places, postcodes, languages spoken, access needs, ordinals and "open now"."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            found = [entity.as_rasa() for entity in find_entities(message.get(TEXT) or "")]
+            if found:
+                tagged = self.add_extractor_name(found)
+                message.set(ENTITIES, [*(message.get(ENTITIES) or []), *tagged],
+                            add_to_output=True)
+        return messages

@@ -1,0 +1,123 @@
+"""Deterministic entity finding: places, postcodes, languages spoken, access needs, open now.
+
+The words come from ``data/lexicon/<lang>.yml`` (every language file is used) and the place
+names from the directory's offline place table, so a new language or area is a data change.
+Values are canonical codes (``ta``, ``wheelchair``, ``HA1 2AB``), which is what the directory
+search takes.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.paths import DATA_DIR, REPO_ROOT
+
+LEXICON_DIR = DATA_DIR / "lexicon"
+PLACES_CSV = REPO_ROOT / "bot" / "directory" / "data" / "harrow_places.csv"
+
+FULL_POSTCODE = r"[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}"
+PARTIAL_POSTCODE = r"(?:HA|NW|UB|WD)[0-9]{1,2}(?:\s*[0-9](?![A-Z0-9]))?"
+POSTCODE_RE = re.compile(rf"(?<![A-Z0-9])(?:{FULL_POSTCODE}|{PARTIAL_POSTCODE})(?![A-Z0-9])", re.I)
+
+
+@dataclass(frozen=True)
+class FoundEntity:
+    entity: str
+    value: str
+    start: int
+    end: int
+    text: str
+
+    def as_rasa(self) -> dict:
+        return {"entity": self.entity, "value": self.value, "start": self.start,
+                "end": self.end, "text": self.text}
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern:
+    ordered = sorted({p.strip() for p in phrases if str(p).strip()}, key=len, reverse=True)
+    alternatives = "|".join(
+        r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", p)) for p in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, re.Pattern]]]:
+    """entity name -> [(canonical value, pattern)] merged over every language file."""
+    merged: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(directory.glob("*.yml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entity in ("spoken_language", "access", "ordinal"):
+            for value, phrases in (raw.get(entity) or {}).items():
+                merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
+        merged.setdefault("open_now", {}).setdefault("true", []).extend(
+            map(str, raw.get("open_now") or []))
+    return {entity: [(value, _phrase_pattern(phrases)) for value, phrases in values.items()]
+            for entity, values in merged.items()}
+
+
+def place_key(name: str) -> str:
+    """'Harrow-on-the-Hill', 'harrow on  the hill' -> 'harrow on the hill'."""
+    return re.sub(r"[\s-]+", " ", name.casefold()).strip()
+
+
+@lru_cache(maxsize=1)
+def place_names(path: Path = PLACES_CSV) -> dict[str, str]:
+    """Area name key (see place_key) -> the name as written in the place table."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {place_key(row["name"]): row["name"].strip()
+                for row in csv.DictReader(handle) if row.get("kind", "").strip() == "area"}
+
+
+@lru_cache(maxsize=1)
+def _place_pattern() -> re.Pattern | None:
+    names = list(place_names())
+    return _phrase_pattern(names) if names else None
+
+
+# "Harrow Council", "Harrow Carers": the borough's name, not where the resident is.
+_NOT_A_PLACE = re.compile(r"[\s-]+(council|carers|borough|services?)\b", re.IGNORECASE)
+
+
+def normalise_postcode(text: str) -> str:
+    compact = re.sub(r"\s+", "", text).upper()
+    if re.fullmatch(FULL_POSTCODE.replace(r"\s*", ""), compact):
+        return f"{compact[:-3]} {compact[-3:]}"
+    sector = re.fullmatch(r"([A-Z]{1,2}[0-9]{1,2})([0-9])", compact)
+    if sector and len(re.sub(r"\s+", " ", text.strip()).split(" ")) == 2:
+        return f"{sector.group(1)} {sector.group(2)}"
+    return compact
+
+
+def _claim(found: list[FoundEntity], candidate: FoundEntity) -> None:
+    """Keep the candidate unless it overlaps one already found (longest-first callers win)."""
+    if all(candidate.end <= f.start or candidate.start >= f.end for f in found):
+        found.append(candidate)
+
+
+def find_entities(text: str) -> list[FoundEntity]:
+    """Every place, postcode, language, access need, ordinal and open-now mention in ``text``."""
+    found: list[FoundEntity] = []
+    for match in POSTCODE_RE.finditer(text):
+        _claim(found, FoundEntity("place", normalise_postcode(match.group(0)),
+                                  match.start(), match.end(), match.group(0)))
+    pattern = _place_pattern()
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            if _NOT_A_PLACE.match(text, match.end()):
+                continue
+            name = place_names().get(place_key(match.group(0)), match.group(0))
+            _claim(found, FoundEntity("place", name, match.start(), match.end(), match.group(0)))
+    tables = _lexicon_tables()
+    for entity in ("access", "spoken_language", "open_now", "ordinal"):
+        for value, pattern in tables.get(entity, []):
+            for match in pattern.finditer(text):
+                _claim(found, FoundEntity(entity, value, match.start(), match.end(),
+                                          match.group(0)))
+    return sorted(found, key=lambda f: f.start)

@@ -1,0 +1,1 @@
+"""Resident safety: the crisis lexicon guard."""

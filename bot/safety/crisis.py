@@ -1,0 +1,73 @@
+"""Crisis detection by reviewed lexicon.
+
+Every configured language's lexicon (``data/safety/<lang>.yml``) is checked on every message,
+whatever language the message seems to be in: a resident in danger may switch language, and a
+miss costs far more than a false alarm. Exclusions ("dying for a coffee", "killing time") are
+blanked out before the patterns are tried.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.paths import DATA_DIR
+
+SAFETY_DIR = DATA_DIR / "safety"
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    patterns: tuple[re.Pattern, ...]
+    exclusions: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class CrisisMatch:
+    language: str
+    pattern: str
+    matched_text: str
+
+
+def normalise(text: str) -> str:
+    """Fold case, width and apostrophes so one pattern serves many spellings."""
+    folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
+    return re.sub(r"\s+", " ", folded)
+
+
+def _compile(path: Path) -> Lexicon:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        patterns = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("patterns", []))
+        exclusions = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("exclusions", []))
+    except re.error as err:
+        raise ValueError(f"{path}: bad regular expression ({err}): fix the pattern") from err
+    return Lexicon(raw.get("language", path.stem), patterns, exclusions)
+
+
+@lru_cache(maxsize=None)
+def load_lexicons(directory: Path = SAFETY_DIR) -> tuple[Lexicon, ...]:
+    """All crisis lexicons found in ``directory``, one per language file."""
+    return tuple(_compile(p) for p in sorted(directory.glob("*.yml")))
+
+
+def detect_crisis(text: str, lexicons: tuple[Lexicon, ...] | None = None) -> CrisisMatch | None:
+    """The first lexicon match in ``text``, or None when nothing signals immediate danger."""
+    if not text or not text.strip():
+        return None
+    message = normalise(text)
+    for lexicon in lexicons if lexicons is not None else load_lexicons():
+        cleaned = message
+        for exclusion in lexicon.exclusions:
+            cleaned = exclusion.sub(" ", cleaned)
+        for pattern in lexicon.patterns:
+            found = pattern.search(cleaned)
+            if found:
+                return CrisisMatch(lexicon.language, pattern.pattern, found.group(0))
+    return None
