@@ -70,6 +70,7 @@ def running_servers(model: Path, log_dir: Path, env: dict | None = None,
                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
                    **(env or {})}
     log_dir.mkdir(parents=True, exist_ok=True)
+    (REPO_ROOT / "var").mkdir(exist_ok=True)  # the SQLite tracker store lives there
     actions_log, rasa_log = log_dir / "actions.log", log_dir / "rasa.log"
     with actions_log.open("wb") as alog, rasa_log.open("wb") as rlog:
         actions = subprocess.Popen([sys.executable, "-m", "bot.action_server"], cwd=REPO_ROOT,

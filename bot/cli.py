@@ -1,0 +1,187 @@
+"""Staff commands for the directory: ``python -m bot <command>``.
+
+    import FILE            import ORUK 3.0 / v1 JSON (exit 1 if any record was rejected)
+    export FILE|-          write the directory as ORUK 3.0 JSON ("-" = stdout)
+    list [--category C]    one line per active service
+    show ID                one service, as residents would see it
+    stats                  services per category and language, sample vs verified
+    db upgrade             run the database migrations
+    seed [--force]         import the bundled Harrow directory (if empty, or always)
+
+The database is ``DATABASE_URL`` (default: the SQLite file ``var/directory.db``). Operator
+errors print one line to stderr and exit with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.directory import db
+from bot.directory.categories import CATEGORIES, label
+from bot.directory.exporter import export_services
+from bot.directory.importer import ImportFileError, ImportReport, import_path
+from bot.directory.models import ACTIVE, Service
+from bot.directory.search import ServiceQuery, find_services, get_service
+
+
+class CommandError(Exception):
+    """An operator mistake; the message is printed as one line."""
+
+
+def _session() -> Session:
+    url = db.database_url()
+    db.upgrade(url)
+    return db.session_factory(url)()
+
+
+def _print_report(report: ImportReport) -> int:
+    print(f"{report.source}: {report.summary()}")
+    for record_id, reason in report.errors:
+        print(f"  rejected {record_id}: {reason}")
+    return 1 if report.errors else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with _session() as session:
+        return _print_report(import_path(session, args.file))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _session() as session:
+        text = json.dumps(export_services(session), ensure_ascii=False, indent=2) + "\n"
+    if args.file == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.file)
+    if not target.parent.exists():
+        raise CommandError(f"{args.file}: folder {target.parent} does not exist: create it first")
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {args.file}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    if args.category and args.category not in CATEGORIES:
+        raise CommandError(f"unknown category {args.category!r}: use one of "
+                           + ", ".join(CATEGORIES))
+    with _session() as session:
+        result = find_services(session, ServiceQuery(category=args.category, limit=10_000))
+    for service in sorted(result.services, key=lambda s: (s["name"].casefold(), s["id"])):
+        sample = "  [sample]" if service["sample_data"] else ""
+        category = service["categories"][0] if service["categories"] else "-"
+        print(f"{service['id']}  {category:<22}  {service['name']}{sample}")
+    print(f"{result.total} service(s)")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _session() as session:
+        service = get_service(session, args.id, active_only=False)
+        status = session.execute(select(Service.status).where(Service.id == args.id)).scalar()
+    if service is None:
+        raise CommandError(f"no service with id {args.id!r}: see `python -m bot list`")
+    print(f"{service['name']}  ({status})")
+    for key, value in service.items():
+        if key in ("name",):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        print(f"  {key}: {'' if shown is None else shown}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _session() as session:
+        result = find_services(session, ServiceQuery(limit=10_000))
+        inactive = session.execute(
+            select(Service.id).where(Service.status != ACTIVE)
+        ).scalars().all()
+    services = result.services
+    categories = Counter(c for s in services for c in s["categories"])
+    languages = Counter(code for s in services for code in s["languages"])
+    sample = sum(s["sample_data"] for s in services)
+    print(f"active services: {len(services)} (inactive: {len(inactive)})")
+    print(f"sample data: {sample}, verified: {len(services) - sample}")
+    print("services per category:")
+    for code in CATEGORIES:
+        print(f"  {code:<22} {categories.get(code, 0):>3}  {label(code)}")
+    print("services per language:")
+    for code, count in sorted(languages.items(), key=lambda item: (-item[1], item[0])):
+        print(f"  {code:<5} {count:>3}")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    url = db.database_url()
+    db.upgrade(url)
+    print(f"database is up to date ({_safe(url)})")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    url = db.database_url()
+    if not args.force:
+        report = db.ensure_database(url, seed_path=db.SEED_PATH)
+        if report is None:
+            print("directory already has services: nothing to do (use --force to re-import)")
+            return 0
+        return _print_report(report)
+    with _session() as session:
+        return _print_report(import_path(session, db.SEED_PATH))
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = commands.add_parser("import", help="import an ORUK JSON file")
+    sub.add_argument("file")
+    sub.set_defaults(run=cmd_import)
+    sub = commands.add_parser("export", help="export the directory as ORUK 3.0 JSON")
+    sub.add_argument("file", help="output file, or - for stdout")
+    sub.set_defaults(run=cmd_export)
+    sub = commands.add_parser("list", help="list active services")
+    sub.add_argument("--category", help="only services in this category code")
+    sub.set_defaults(run=cmd_list)
+    sub = commands.add_parser("show", help="show one service")
+    sub.add_argument("id")
+    sub.set_defaults(run=cmd_show)
+    commands.add_parser("stats", help="directory statistics").set_defaults(run=cmd_stats)
+    sub = commands.add_parser("db", help="database maintenance")
+    sub.add_argument("action", choices=["upgrade"])
+    sub.set_defaults(run=cmd_db)
+    sub = commands.add_parser("seed", help="import the bundled Harrow directory")
+    sub.add_argument("--force", action="store_true", help="re-import even if not empty")
+    sub.set_defaults(run=cmd_seed)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (CommandError, ImportFileError) as exc:
+        return _fail(str(exc))
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        return _fail(f"database error ({detail}): check DATABASE_URL and that the database is up")
+    except OSError as exc:
+        return _fail(f"{exc.filename or 'file'}: {exc.strerror}: check the path and permissions")
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2

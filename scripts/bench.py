@@ -1,0 +1,136 @@
+"""`make bench`: how fast and how big the assistant is on this machine.
+
+Measures, with the real servers on free ports and the bundled directory:
+  - latency of one message through REST, sequential (p50/p95/max), and with 10 concurrent
+    residents (p50/p95, messages per second);
+  - resident memory of the Rasa server and the action server after the run;
+  - training time of the full model (NLU + dialogue) from scratch, in a temporary folder.
+Results go to results/bench.json and a table on stdout. Goals (README): p50 <= 60 ms and
+p95 <= 150 ms sequential; training <= 5 min.
+Usage: python scripts/bench.py [--messages 200] [--skip-training]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.devserver import running_servers  # noqa: E402
+from bot.directory.db import ensure_database  # noqa: E402
+from bot.model import TRAINING_DATA, ensure  # noqa: E402
+
+RESULTS = ROOT / "results"
+# A resident's turns: a need, a narrowing follow-up, a question about a listed service,
+# small talk. Cycled so every kind of turn is measured.
+CONVERSATION = [
+    "hello",
+    "I need an interpreter for my mum",
+    "any near Pinner?",
+    "what's the phone number of the first one",
+    "I look after my husband and need support as a carer",
+    "which are open now",
+    "thank you",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def send(webhook: str, sender: str, text: str) -> float:
+    started = time.perf_counter()
+    reply = requests.post(webhook, json={"sender": sender, "message": text}, timeout=30)
+    elapsed = (time.perf_counter() - started) * 1000
+    reply.raise_for_status()
+    if not reply.json():
+        raise RuntimeError(f"no reply to {text!r}")
+    return elapsed
+
+
+def resident_run(webhook: str, turns: int) -> list[float]:
+    sender = f"bench-{uuid.uuid4()}"
+    return [send(webhook, sender, CONVERSATION[i % len(CONVERSATION)]) for i in range(turns)]
+
+
+def summarise(latencies: list[float], seconds: float) -> dict:
+    return {"messages": len(latencies), "p50_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(percentile(latencies, 95), 1), "max_ms": round(max(latencies), 1),
+            "messages_per_s": round(len(latencies) / seconds, 1)}
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def bench_latency(model: Path, messages: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'directory.db'}"
+        ensure_database(url)
+        with running_servers(model, ROOT / "var" / "log" / "bench",
+                             env={"DATABASE_URL": url}) as servers:
+            resident_run(servers.webhook, 2 * len(CONVERSATION))  # warm-up
+            started = time.perf_counter()
+            sequential = resident_run(servers.webhook, messages)
+            sequential_s = time.perf_counter() - started
+            per_client = max(1, messages // 10)
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=10) as pool:
+                runs = list(pool.map(lambda _: resident_run(servers.webhook, per_client),
+                                     range(10)))
+            concurrent_s = time.perf_counter() - started
+            return {"sequential": summarise(sequential, sequential_s),
+                    "concurrent_10": summarise([x for run in runs for x in run], concurrent_s),
+                    "memory_mb": {"rasa_server": rss_mb(servers.rasa.pid),
+                                  "action_server": rss_mb(servers.actions.pid)}}
+
+
+def bench_training() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "rasa", "train", "--config", "config.yml",
+                        "--domain", "domain.yml", "--data", *TRAINING_DATA, "--out", tmp,
+                        "--force"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        return {"seconds": round(time.perf_counter() - started, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--skip-training", action="store_true")
+    args = parser.parse_args()
+    results = {"latency": bench_latency(ensure(), args.messages)}
+    if not args.skip_training:
+        results["training"] = bench_training()
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "bench.json").write_text(json.dumps(results, indent=2))
+    seq, conc = results["latency"]["sequential"], results["latency"]["concurrent_10"]
+    print(f"sequential     p50 {seq['p50_ms']} ms  p95 {seq['p95_ms']} ms  max {seq['max_ms']} ms"
+          f"  ({seq['messages']} messages, goal p50 <= 60, p95 <= 150)")
+    print(f"10 concurrent  p50 {conc['p50_ms']} ms  p95 {conc['p95_ms']} ms  "
+          f"{conc['messages_per_s']} messages/s")
+    print(f"memory         {results['latency']['memory_mb']}")
+    if "training" in results:
+        print(f"training       {results['training']['seconds']} s (goal <= 300 s)")
+    print(f"written to {RESULTS / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

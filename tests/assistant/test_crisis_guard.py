@@ -1,0 +1,58 @@
+"""The crisis guard: every danger phrase is caught, everyday idioms are not."""
+import pytest
+
+from bot.safety.crisis import detect_crisis, load_lexicons
+
+DANGER = [
+    "I want to kill myself",
+    "i'm going to end it all tonight",
+    "I don’t want to live anymore",
+    "thinking about suicide",
+    "my dad is not breathing",
+    "she collapsed and is unconscious",
+    "my husband won't wake up",
+    "he's hitting me right now",
+    "there's a man with a knife outside my door",
+    "I have taken all my pills",
+    "I took too many tablets",
+    "im cutting myself",
+    "my son threatened to kill me",
+    "I can't go on",
+    "KILL MYSELF",
+    "someone is choking",
+]
+EVERYDAY = [
+    "I'm dying for a coffee",
+    "killing time before my appointment at the council",
+    "this form is killing me",
+    "I need an interpreter for my mum",
+    "my dad needs help with washing and dressing",
+    "I'm worried my neighbour is being neglected",
+    "I feel low and anxious",
+    "dying to know when the cafe opens",
+    "where can I get face to face help",
+]
+
+
+@pytest.mark.parametrize("text", DANGER)
+def test_danger_is_caught(text):
+    assert detect_crisis(text) is not None
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_words_are_not_a_crisis(text):
+    assert detect_crisis(text) is None
+
+
+def test_empty_and_whitespace_are_not_a_crisis():
+    assert detect_crisis("") is None
+    assert detect_crisis("   \n ") is None
+
+
+def test_every_full_support_language_with_a_lexicon_is_loaded():
+    assert "en" in {lexicon.language for lexicon in load_lexicons()}
+
+
+def test_match_reports_what_matched():
+    match = detect_crisis("please help, my mum collapsed")
+    assert match.language == "en" and match.matched_text == "collapsed"

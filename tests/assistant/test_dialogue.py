@@ -1,0 +1,148 @@
+"""Search and follow-up turns against the bundled directory, as a resident would see them."""
+import pytest
+
+from bot.dialogue import (CATEGORY_BUTTONS, SearchFilters, detail_turn, filters_for_turn,
+                          pick_services, search_turn)
+from bot.nlu.lexicon import find_entities
+
+
+def entities(text):
+    return [e.as_rasa() for e in find_entities(text)]
+
+
+def services_of(turn):
+    customs = [m["custom"] for m in turn.messages if m.get("custom")]
+    assert len(customs) == 1, turn.messages
+    return customs[0]
+
+
+@pytest.mark.parametrize("category", CATEGORY_BUTTONS)
+def test_first_reply_to_a_need_lists_matching_services(category, sessions):
+    turn = search_turn(f"need_{category}", [], SearchFilters(), "en", sessions)
+    first = turn.messages[0]
+    custom = services_of(turn)
+    assert first["custom"] is custom, "services come first, narrowing questions after"
+    assert custom["type"] == "services" and custom["category"] == category
+    assert custom["language"] == "en"
+    assert len(custom["services"]) >= 2
+    for service in custom["services"]:
+        assert category in service["categories"]
+        assert service["name"] in first["text"]
+    assert "narrow" in turn.messages[-1]["text"] and turn.messages[-1]["buttons"]
+    assert turn.slots["listed_services"] == [s["id"] for s in custom["services"]]
+
+
+def test_contract_fields_present(sessions):
+    turn = search_turn("need_interpreting", [], SearchFilters(), "en", sessions)
+    service = services_of(turn)["services"][0]
+    for key in ("id", "name", "categories", "description", "phone", "email", "url", "address",
+                "postcode", "opening_hours", "open_now", "languages", "accessibility",
+                "distance_km", "machine_translated"):
+        assert key in service
+    assert service["machine_translated"] is False
+
+
+def test_sample_data_is_labelled_in_text(sessions):
+    turn = search_turn("need_carers", [], SearchFilters(), "en", sessions)
+    assert "Sample data" in turn.messages[0]["text"]
+    for service in services_of(turn)["services"]:
+        if service["sample_data"] and service["phone"]:
+            assert service["phone"].startswith("020 7946 0")
+
+
+def test_narrowing_by_place_sorts_nearest_first(sessions):
+    first = search_turn("need_mental_health", [], SearchFilters(), "en", sessions)
+    state = SearchFilters(**{k: first.slots[k] for k in ("category", "place", "spoken_language",
+                                                         "open_now")})
+    turn = search_turn("refine_search", entities("any near Pinner?"), state, "en", sessions)
+    custom = services_of(turn)
+    distances = [s["distance_km"] for s in custom["services"] if s["distance_km"] is not None]
+    assert distances and distances == sorted(distances)
+    assert "nearest to Pinner" in turn.messages[-1]["text"] or \
+        "nearest to Pinner" in turn.messages[0]["text"]
+    assert turn.slots["category"] == "mental_health" and turn.slots["place"] == "Pinner"
+
+
+def test_narrowing_by_language_keeps_category(sessions):
+    state = SearchFilters(category="community_groups")
+    turn = search_turn("refine_search", entities("one that speaks Tamil"), state, "en",
+                       sessions)
+    custom = services_of(turn)
+    assert custom["services"], "the bundled directory has Tamil-speaking community groups"
+    assert all("ta" in s["languages"] for s in custom["services"])
+    assert "speaking Tamil" in turn.messages[0]["text"]
+
+
+def test_impossible_filter_says_so_and_shows_the_category(sessions):
+    state = SearchFilters(category="safeguarding")
+    turn = search_turn("refine_search", entities("one that speaks Tigrinya"), state, "en",
+                       sessions)
+    assert turn.messages[0]["text"].startswith("I couldn't find")
+    assert "Tigrinya" in turn.messages[0]["text"]
+    assert all("safeguarding" in s["categories"] for s in services_of(turn)["services"])
+
+
+def test_unknown_place_gets_a_helpful_reply_and_keeps_the_search(sessions):
+    state = SearchFilters(category="carers", place="Pinner")
+    turn = search_turn("refine_search", [{"entity": "place", "value": "Atlantis"}], state,
+                       "en", sessions)
+    assert "Atlantis" in turn.messages[0]["text"] and "postcode" in turn.messages[0]["text"]
+    assert turn.slots["place"] == "Pinner"
+
+
+def test_refine_without_a_need_asks_which_need(sessions):
+    turn = search_turn("refine_search", entities("in Stanmore"), SearchFilters(), "en",
+                       sessions)
+    assert len(turn.messages[0]["buttons"]) == len(CATEGORY_BUTTONS)
+    assert turn.slots["place"] == "Stanmore"
+
+
+def test_a_new_need_resets_the_filters():
+    previous = SearchFilters(category="carers", place="Pinner", spoken_language="ta",
+                             open_now=True)
+    assert filters_for_turn("need_advocacy", [], previous) == SearchFilters("advocacy")
+    refined = filters_for_turn("refine_search", entities("with a hearing loop"), previous)
+    assert refined.access == ("hearing_loop",) and refined.place == "Pinner"
+
+
+def test_directory_failure_gives_the_council_route():
+    def broken_sessions():
+        raise RuntimeError("database is down")
+
+    turn = search_turn("need_carers", [], SearchFilters(), "en", broken_sessions)
+    assert "can't look up services" in turn.messages[0]["text"]
+    assert "020 7946 0100" in turn.messages[0]["text"]
+
+
+def test_phone_of_the_second_listed_service(sessions):
+    listed = search_turn("need_interpreting", [], SearchFilters(), "en", sessions)
+    ids = listed.slots["listed_services"]
+    second = services_of(listed)["services"][1]
+    turn = detail_turn("ask_phone", entities("what's the number for the second one"),
+                       "what's the number for the second one", ids, "en", sessions)
+    assert turn.messages[0]["text"].startswith(f"{second['name']}: phone {second['phone']}")
+    assert services_of(turn)["services"][0]["id"] == second["id"]
+
+
+def test_hours_and_address_questions(sessions):
+    listed = search_turn("need_customer_access_point", [], SearchFilters(), "en", sessions)
+    ids = listed.slots["listed_services"]
+    first = services_of(listed)["services"][0]
+    hours = detail_turn("ask_opening_hours", entities("when is the first one open"),
+                        "when is the first one open", ids, "en", sessions)
+    assert first["opening_hours"] in hours.messages[0]["text"]
+    where = detail_turn("ask_address", entities("where is the first one"),
+                        "where is the first one", ids, "en", sessions)
+    assert first["postcode"] in where.messages[0]["text"]
+    assert "openstreetmap.org" in where.messages[0]["text"]
+
+
+def test_question_without_listed_services_asks_for_a_need(sessions):
+    turn = detail_turn("ask_phone", [], "what's their number", [], "en", sessions)
+    assert "Which service do you mean" in turn.messages[0]["text"]
+
+
+def test_pick_by_name_and_default_to_all():
+    services = [{"name": "Harrow Carers Wellbeing Group"}, {"name": "Young Carers Club"}]
+    assert pick_services(services, [], "when is the wellbeing group open") == [services[0]]
+    assert pick_services(services, [], "when are they open") == services

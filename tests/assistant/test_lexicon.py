@@ -1,0 +1,54 @@
+"""Entities a resident types to narrow a list come out as canonical codes."""
+from bot.nlu.lexicon import find_entities, normalise_postcode
+
+
+def values(text, entity):
+    return [e.value for e in find_entities(text) if e.entity == entity]
+
+
+def test_full_postcode_in_any_spacing_or_case():
+    assert values("near ha12ab please", "place") == ["HA1 2AB"]
+    assert values("HA3 5RX", "place") == ["HA3 5RX"]
+
+
+def test_partial_postcodes():
+    assert values("anything in HA2?", "place") == ["HA2"]
+    assert values("I live in HA1 2", "place") == ["HA1 2"]
+
+
+def test_area_names_including_hyphenated_forms():
+    assert values("any in pinner?", "place") == ["Pinner"]
+    assert values("near harrow on the hill", "place") == values("near Harrow-on-the-Hill",
+                                                                 "place")
+    assert values("near harrow on the hill", "place") != []
+
+
+def test_harrow_council_is_not_a_place():
+    assert values("can Harrow Council help", "place") == []
+
+
+def test_languages_spoken():
+    assert values("one that speaks Tamil", "spoken_language") == ["ta"]
+    assert values("do any speak romanian or polish", "spoken_language") == ["ro", "pl"]
+
+
+def test_access_needs():
+    assert values("with wheelchair access and a hearing loop", "access") == [
+        "wheelchair", "hearing_loop"]
+    assert values("I need BSL", "access") == ["bsl"]
+    assert values("easy read please", "access") == ["easy_read"]
+
+
+def test_open_now_and_ordinals():
+    assert values("which are open now", "open_now") == ["true"]
+    assert values("phone for the second one", "ordinal") == ["2"]
+    assert values("the last one", "ordinal") == ["-1"]
+
+
+def test_nothing_found_in_plain_text():
+    assert find_entities("hello there") == []
+
+
+def test_normalise_postcode():
+    assert normalise_postcode("ha12ab") == "HA1 2AB"
+    assert normalise_postcode("ha3") == "HA3"

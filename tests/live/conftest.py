@@ -1,0 +1,56 @@
+"""Start the real action server and Rasa server on free ports for black-box tests."""
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.devserver import running_servers
+from bot.directory.db import ensure_database
+from bot.model import model_path
+from bot.paths import REPO_ROOT
+
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "live"
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    path = model_path()
+    if not path.exists():
+        message = f"no trained model for the current data ({path.name}): run `make model`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def servers(trained_model, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("live") / "directory.db"
+    url = f"sqlite:///{directory}"
+    ensure_database(url)
+    with running_servers(trained_model, ARTIFACTS, env={"DATABASE_URL": url}) as running:
+        yield running
+
+
+class Resident:
+    """One conversation over REST, as the web widget or another system would hold it."""
+
+    def __init__(self, webhook: str, metadata: dict | None = None):
+        self.webhook = webhook
+        self.sender = f"test-{uuid.uuid4()}"
+        self.metadata = metadata
+
+    def say(self, text: str) -> list[dict]:
+        body = {"sender": self.sender, "message": text}
+        if self.metadata:
+            body["metadata"] = self.metadata
+        reply = requests.post(self.webhook, json=body, timeout=30)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+
+@pytest.fixture
+def resident(servers):
+    return Resident(servers.webhook)

@@ -1,0 +1,94 @@
+"""Black-box: real servers, real model, real directory, conversations over REST."""
+import pytest
+import requests
+
+from bot.dialogue import CATEGORY_BUTTONS
+
+pytestmark = pytest.mark.live
+
+ASK_FOR = {
+    "interpreting": "I need an interpreter for my mother's assessment",
+    "advocacy": "I want an advocate to speak up for me at my care review",
+    "conversation_cafe": "where is the nearest conversation cafe",
+    "customer_access_point": "I need to see someone at the council face to face",
+    "mental_health": "I have been feeling very low and anxious for months",
+    "carers": "I look after my disabled son and I need some support as a carer",
+    "safeguarding": "I think my elderly neighbour is being neglected by her family",
+    "accessible_information": "can I get council information in easy read",
+    "digital_inclusion": "I want to learn how to use a computer and the internet",
+    "employment_support": "my son has a learning disability and wants to find a job",
+    "community_groups": "are there any Romanian community groups in Harrow",
+    "care_assessment": "my dad needs help at home with washing and dressing, can he be assessed",
+}
+
+
+def services_reply(messages):
+    with_custom = [m for m in messages if m.get("custom", {}).get("type") == "services"]
+    assert len(with_custom) == 1, messages
+    return with_custom[0]
+
+
+@pytest.mark.parametrize("category", CATEGORY_BUTTONS)
+def test_each_need_gets_matching_services_in_the_first_reply(category, resident):
+    messages = resident.say(ASK_FOR[category])
+    first = messages[0]
+    assert first.get("custom", {}).get("type") == "services", messages
+    assert first["text"], "text and custom travel in one message"
+    custom = first["custom"]
+    assert custom["category"] == category and custom["language"] == "en"
+    assert len(custom["services"]) >= 2
+    for service in custom["services"]:
+        assert category in service["categories"]
+        assert service["name"] in first["text"]
+        assert service["phone"] or service["email"] or service["url"]
+        assert isinstance(service["open_now"], (bool, type(None)))
+
+
+def test_narrow_then_ask_about_a_listed_service(resident):
+    listed = services_reply(resident.say("I need support as a carer for my mum"))
+    near = services_reply(resident.say("any near HA5 1AA?"))
+    assert near["custom"]["category"] == "carers"
+    distances = [s["distance_km"] for s in near["custom"]["services"]]
+    known = [d for d in distances if d is not None]
+    assert known and known == sorted(known)
+    assert distances[: len(known)] == known, "services with a distance come first"
+    assert listed["custom"]["services"]
+    first = near["custom"]["services"][0]
+    phone = resident.say("what's the phone number of the first one")
+    assert first["name"] in phone[0]["text"] and first["phone"] in phone[0]["text"]
+    hours = resident.say("when are they open?")
+    assert any(s["name"] in hours[0]["text"] for s in near["custom"]["services"])
+
+
+def test_narrow_by_language_spoken(resident):
+    services_reply(resident.say("are there community groups for people from my country"))
+    reply = services_reply(resident.say("one that speaks Tamil"))
+    assert reply["custom"]["services"]
+    assert all("ta" in s["languages"] for s in reply["custom"]["services"])
+
+
+def test_crisis_reply_comes_first(resident):
+    resident.say("I need help with my mental health")
+    messages = resident.say("I can't go on, I want to end my life")
+    first = messages[0]
+    assert first["custom"] == {"type": "crisis", "language": "en", "dir": "ltr"}
+    for number in ("999", "111", "option 2", "116 123"):
+        assert number in first["text"]
+
+
+def test_small_talk_and_person_and_out_of_scope(resident):
+    assert "support assistant" in resident.say("hello")[0]["text"]
+    assert "computer assistant" in resident.say("are you a robot?")[0]["text"]
+    person = resident.say("I want to talk to a real person")[0]["text"]
+    assert "020 7946 0100" in person and "Monday to Friday" in person
+    off_topic = resident.say("what's the capital of France?")[0]["text"]
+    assert "not something I can help with" in off_topic and "020 7946 0100" in off_topic
+
+
+def test_bad_requests_get_a_clear_400(servers):
+    for body in ({"sender": "x"}, {"sender": "x", "message": 42}, ["not", "an", "object"]):
+        reply = requests.post(servers.webhook, json=body, timeout=10)
+        assert reply.status_code == 400 and "error" in reply.json()
+    reply = requests.post(servers.webhook, data=b"{not json", timeout=10,
+                          headers={"Content-Type": "application/json"})
+    assert reply.status_code == 400
