@@ -1,6 +1,7 @@
-"""Staff commands for the directory: ``python -m bot <command>``.
+"""Staff commands for the support-services directory.
 
-    import FILE            import ORUK 3.0 / v1 JSON (exit 1 if any record was rejected)
+    import FILE|URL        import ORUK 3.0 / v1 JSON, or every page of an ORUK /services API
+                           (exit 1 if any record was rejected)
     export FILE|-          write the directory as ORUK 3.0 JSON ("-" = stdout)
     list [--category C]    one line per active service
     show ID                one service, as residents would see it
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -27,7 +29,12 @@ from sqlalchemy.orm import Session
 from bot.directory import db
 from bot.directory.categories import CATEGORIES, label
 from bot.directory.exporter import export_services
-from bot.directory.importer import ImportFileError, ImportReport, import_path
+from bot.directory.importer import (
+    ImportFileError,
+    ImportReport,
+    import_path,
+    import_url,
+)
 from bot.directory.models import ACTIVE, Service
 from bot.directory.search import ServiceQuery, find_services, get_service
 
@@ -51,6 +58,8 @@ def _print_report(report: ImportReport) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with _session() as session:
+        if args.file.startswith(("http://", "https://")):
+            return _print_report(import_url(session, args.file))
         return _print_report(import_path(session, args.file))
 
 
@@ -146,8 +155,8 @@ def _safe(url: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub = commands.add_parser("import", help="import an ORUK JSON file")
-    sub.add_argument("file")
+    sub = commands.add_parser("import", help="import an ORUK JSON file or /services API")
+    sub.add_argument("file", help="a .json file, or the http(s) address of a /services API")
     sub.set_defaults(run=cmd_import)
     sub = commands.add_parser("export", help="export the directory as ORUK 3.0 JSON")
     sub.add_argument("file", help="output file, or - for stdout")
@@ -175,6 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except (CommandError, ImportFileError) as exc:
         return _fail(str(exc))
+    except BrokenPipeError:  # e.g. `python -m bot export - | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         return _fail(f"database error ({detail}): check DATABASE_URL and that the database is up")

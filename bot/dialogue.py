@@ -14,8 +14,15 @@ from dataclasses import dataclass, field, replace
 
 from bot.directory.search import ServiceQuery, UnknownPlace, find_services, get_service
 from bot.i18n.catalog import render
-from bot.replies import (category_label, contact_route, filters_phrase, map_url,
-                         services_custom, services_message, text_message)
+from bot.replies import (
+    category_label,
+    contact_route,
+    filters_phrase,
+    map_url,
+    services_custom,
+    services_message,
+    text_message,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import string
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -25,7 +25,7 @@ class _KeepUnknown(dict):
         return "{" + key + "}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def domain_responses(path: Path = DOMAIN_FILE) -> dict[str, list[dict]]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return raw.get("responses") or {}

@@ -27,9 +27,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.devserver import running_servers  # noqa: E402
-from bot.directory.db import ensure_database  # noqa: E402
-from bot.model import TRAINING_DATA, ensure  # noqa: E402
+from bot.devserver import running_servers
+from bot.directory.db import ensure_database
+from bot.model import TRAINING_DATA, ensure
 
 RESULTS = ROOT / "results"
 # A resident's turns: a need, a narrowing follow-up, a question about a listed service,
@@ -61,8 +61,13 @@ def send(webhook: str, sender: str, text: str) -> float:
 
 
 def resident_run(webhook: str, turns: int) -> list[float]:
-    sender = f"bench-{uuid.uuid4()}"
-    return [send(webhook, sender, CONVERSATION[i % len(CONVERSATION)]) for i in range(turns)]
+    """`turns` messages as successive residents, each holding the whole CONVERSATION."""
+    latencies = []
+    for turn in range(turns):
+        if turn % len(CONVERSATION) == 0:
+            sender = f"bench-{uuid.uuid4()}"
+        latencies.append(send(webhook, sender, CONVERSATION[turn % len(CONVERSATION)]))
+    return latencies
 
 
 def summarise(latencies: list[float], seconds: float) -> dict:

@@ -81,7 +81,7 @@ def make_format_checker() -> FormatChecker:
             if "T" not in value:
                 raise ValueError("missing 'T' between date and time")
             # Python 3.10's fromisoformat does not accept a trailing "Z".
-            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))  # noqa: FURB162
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
             return parsed.tzinfo is not None
     return checker
 

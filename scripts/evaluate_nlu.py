@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.model import ensure  # noqa: E402
+from bot.model import ensure
 
 RESULTS = ROOT / "results"
 TARGETS = {"en": 0.95}

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -26,17 +28,17 @@ class ContractOutputChannel(CollectingOutputChannel):
     """Collects each bot response as exactly one message, all of its parts together."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        payload: Dict[Text, Any] = {"recipient_id": recipient_id}
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        payload: dict[str, Any] = {"recipient_id": recipient_id}
         payload.update({key: message[key] for key in MESSAGE_KEYS if message.get(key)})
         if len(payload) > 1:
             await self._persist_message(payload)
 
 
-def request_problem(body: Any) -> Optional[str]:
+def request_problem(body: Any) -> str | None:
     """Why a webhook request body is unusable, or None when it is fine."""
     if not isinstance(body, dict):
         return "send a JSON object: {\"sender\": \"...\", \"message\": \"...\"}"
@@ -53,7 +55,7 @@ class ContractRestInput(RestInput):
     """The REST webhook, answering in the assistant's reply contract."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(
@@ -69,7 +71,7 @@ class ContractRestInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 body = request.json
-            except Exception:  # sanic raises on malformed JSON
+            except InvalidUsage:  # malformed JSON
                 body = None
             problem = request_problem(body)
             if problem:

@@ -51,12 +51,12 @@ def _fix_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT, which the importer uses to keep
     # good records when one fails; this is the recipe from the SQLAlchemy SQLite docs.
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # noqa: ANN001
+    def _on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 

@@ -26,14 +26,15 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
 
 LONDON = ZoneInfo("Europe/London")
+UTC = ZoneInfo("UTC")  # datetime.UTC needs Python 3.11
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -226,7 +227,7 @@ def london_now() -> datetime:
 def is_open(schedules: Iterable[Any], at: datetime) -> bool | None:
     """Whether the service is open at ``at`` (aware datetime); None when no hours are known."""
     if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("is_open needs a timezone-aware datetime, e.g. datetime.now(timezone.utc)")
+        raise ValueError("is_open needs a timezone-aware datetime, e.g. datetime.now(UTC)")
     local = at.astimezone(LONDON)
     day, clock = local.date(), local.time().replace(tzinfo=None)
     blocks = blocks_of(schedules)

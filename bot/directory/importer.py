@@ -1,6 +1,7 @@
 """Import ORUK 3.0 (and ORUK v1) service records into the directory database.
 
-Accepted top-level shapes: one service object, a list of services, a paged list envelope
+Sources: a file (``import_path``), parsed JSON (``import_payload``) or every page of an ORUK
+``/services`` API (``import_url``). Accepted top-level shapes: one service object, a list of services, a paged list envelope
 (``contents``, ORUK 3.0) or an ORUK v1 page (``content``). Each record is validated against the
 ORUK 3.0 compiled service schema plus the checks the assistant relies on (schedule times and
 days, phone numbers, two-letter countries). A bad record is reported by id with a one-line
@@ -14,17 +15,16 @@ and the fix.
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
+import warnings
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
-from sqlalchemy.exc import SQLAlchemyError
+import requests
+from sqlalchemy.exc import SAWarning, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.directory import oruk_v1
@@ -34,7 +34,7 @@ from bot.directory.categories import (
     category_for_esd,
     label,
 )
-from bot.directory.hours import parse_date, to_block
+from bot.directory.hours import parse_date
 from bot.directory.languages import language_code
 from bot.directory.models import (
     Accessibility,
@@ -51,21 +51,13 @@ from bot.directory.models import (
     TaxonomyTerm,
 )
 from bot.directory.text import plain_text
+from bot.directory.validation import RecordError, parse_datetime, validate_record
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "oruk3_service.json"
 ID_NAMESPACE = uuid.UUID("6f1c5d0e-2b4a-4f38-9a57-6c1b3e0d9a11")
-MAX_ID = 64
 
 
 class ImportFileError(Exception):
     """The file (or payload) as a whole cannot be imported; the message is one line."""
-
-
-class RecordError(ValueError):
-    """One record is invalid; ``str()`` is "<field>: <problem>"."""
-
-    def __init__(self, where: str, problem: str) -> None:
-        super().__init__(f"{where}: {problem}" if where else problem)
 
 
 @dataclass
@@ -150,6 +142,68 @@ def _upgrade_if_v1(record: Any) -> Any:
     return oruk_v1.to_v3(record) if oruk_v1.looks_like_v1(record) else record
 
 
+# --- reading a paged API ----------------------------------------------------------------------
+
+def _timeout() -> float:
+    try:
+        return float(os.environ.get("IMPORT_TIMEOUT", "10"))
+    except ValueError:
+        return 10.0
+
+
+def import_url(
+    session: Session, url: str, *, max_pages: int = 200, commit: bool = True
+) -> ImportReport:
+    """Import every page of an ORUK ``/services`` API (3.0 ``contents`` or v1 ``content``).
+
+    Pages are fetched with ``?page=N`` until the feed says it is the last one; each request has
+    a timeout (``IMPORT_TIMEOUT`` seconds, default 10). Network problems raise
+    ``ImportFileError``; pages already imported are kept.
+    """
+    report = ImportReport(source=url)
+    for page in range(1, max_pages + 1):
+        payload = _fetch_page(url, page)
+        part = import_payload(session, payload, source=f"{url} (page {page})", commit=commit)
+        report.created += part.created
+        report.updated += part.updated
+        report.errors += part.errors
+        if _is_last_page(payload, page):
+            break
+    return report
+
+
+def _fetch_page(url: str, page: int) -> Any:
+    where = f"{url} (page {page})"
+    try:
+        response = requests.get(url, params={"page": page}, timeout=_timeout(),
+                                headers={"Accept": "application/json"})
+        response.raise_for_status()
+        return response.json()
+    except requests.Timeout:
+        raise ImportFileError(f"{where}: no answer within {_timeout():g} s: try again later "
+                              "or set IMPORT_TIMEOUT") from None
+    except requests.HTTPError as exc:
+        raise ImportFileError(f"{where}: the server answered {exc.response.status_code}: "
+                              "check the address") from None
+    except ValueError:  # requests' JSONDecodeError is also a RequestException
+        raise ImportFileError(f"{where}: the answer is not JSON: give the address of an ORUK "
+                              "/services endpoint") from None
+    except requests.RequestException as exc:
+        raise ImportFileError(f"{where}: could not connect ({type(exc).__name__}): check the "
+                              "address and the network") from None
+
+
+def _is_last_page(payload: Any, page: int) -> bool:
+    if not isinstance(payload, dict):
+        return True
+    items, last, total = (("contents", "last_page", "total_pages") if "contents" in payload
+                          else ("content", "last", "totalPages"))
+    if payload.get(last) is True or not payload.get(items):
+        return True
+    pages = payload.get(total)
+    return not isinstance(pages, int) or page >= pages
+
+
 # --- importing records ---------------------------------------------------------------------
 
 def import_payload(
@@ -161,7 +215,10 @@ def import_payload(
         record_id = _record_id(record, index)
         try:
             validate_record(record)
-            with session.begin_nested():
+            with session.begin_nested(), warnings.catch_warnings():
+                # An id reused by another record fails the flush with IntegrityError, which
+                # is reported; SQLAlchemy's extra warning about it would only be noise.
+                warnings.filterwarnings("ignore", "New instance .* conflicts", SAWarning)
                 created = store_record(session, record)
         except RecordError as exc:
             report.errors.append((record_id, str(exc)))
@@ -187,143 +244,6 @@ def _database_reason(exc: SQLAlchemyError) -> str:
     if "unique" in detail.lower() or "duplicate" in detail.lower():
         return f"an id in this record is already used by another record ({detail})"
     return f"the database refused the record ({detail})"
-
-
-# --- validation ----------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=FormatChecker())
-
-
-def validate_record(record: Any) -> None:
-    """Raise ``RecordError`` naming the first problem; return None when the record is fine."""
-    if not isinstance(record, dict):
-        raise RecordError("", f"a record must be a JSON object, found {type(record).__name__}")
-    error = best_match(_validator().iter_errors(record))
-    if error is not None:
-        raise RecordError(*_schema_problem(error))
-    _check_extras(record)
-
-
-def _path(parts: Any) -> str:
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text.lstrip(".")
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _schema_problem(error: ValidationError) -> tuple[str, str]:
-    where = _path(error.absolute_path)
-    if error.validator == "required":
-        missing = re.match(r"'(.+?)' is a required property", error.message)
-        name = missing[1] if missing else "?"
-        return (f"{where}.{name}" if where else name), "required field is missing"
-    if error.validator == "format":
-        return where, f"{_short(error.instance)} is not a valid {error.validator_value}"
-    if error.validator == "enum":
-        allowed = ", ".join(map(str, error.validator_value))
-        return where, f"{_short(error.instance)} is not one of: {allowed}"
-    if error.validator == "type":
-        return where, f"expected {error.validator_value}, found {_short(error.instance)}"
-    return where, error.message.splitlines()[0]
-
-
-def _check_extras(record: dict) -> None:
-    for name in ("assured_date",):
-        _check(name, lambda v: parse_date(v), record.get(name))
-    if record.get("last_modified"):
-        _check("last_modified", _parse_datetime, record["last_modified"])
-    _check_schedules("schedules", record.get("schedules"))
-    _check_phones("phones", record.get("phones"))
-    for i, contact in enumerate(record.get("contacts") or []):
-        _check_phones(f"contacts[{i}].phones", contact.get("phones"))
-    for i, attribute in enumerate(record.get("attributes") or []):
-        _check_attribute(f"attributes[{i}]", attribute)
-    for i, sal in enumerate(record.get("service_at_locations") or []):
-        _check_service_at_location(f"service_at_locations[{i}]", sal)
-
-
-def _check(where: str, parse: Any, value: Any) -> None:
-    try:
-        parse(value)
-    except (TypeError, ValueError) as exc:
-        raise RecordError(where, str(exc)) from None
-
-
-def _check_id(where: str, value: Any) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError(f"{where}.id", "required field is missing")
-    if len(value) > MAX_ID:
-        raise RecordError(f"{where}.id", f"longer than {MAX_ID} characters")
-
-
-def _check_schedules(where: str, rows: Any) -> None:
-    if rows is None:
-        return
-    if not isinstance(rows, list):
-        raise RecordError(where, "expected a list of schedules")
-    for i, row in enumerate(rows):
-        here = f"{where}[{i}]"
-        if not isinstance(row, dict):
-            raise RecordError(here, "expected a schedule object")
-        _check_id(here, row.get("id"))
-        for name in ("valid_from", "valid_to", "dtstart"):
-            _check(f"{here}.{name}", parse_date, row.get(name))
-        freq = row.get("freq")
-        if freq and str(freq).upper() not in ("WEEKLY", "MONTHLY"):
-            raise RecordError(f"{here}.freq", f"{_short(freq)} is not one of: WEEKLY, MONTHLY")
-        _check(here, to_block, row)
-
-
-def _check_phones(where: str, phones: Any) -> None:
-    if phones is None:
-        return
-    if not isinstance(phones, list):
-        raise RecordError(where, "expected a list of phones")
-    for i, phone in enumerate(phones):
-        here = f"{where}[{i}]"
-        if not isinstance(phone, dict):
-            raise RecordError(here, "expected a phone object")
-        _check_id(here, phone.get("id"))
-        number = phone.get("number")
-        if not isinstance(number, str) or not number.strip():
-            raise RecordError(f"{here}.number", "required field is missing")
-
-
-def _check_attribute(where: str, attribute: dict) -> None:
-    if not attribute.get("taxonomy_term") and not attribute.get("taxonomy_term_id"):
-        raise RecordError(f"{where}.taxonomy_term", "required field is missing")
-
-
-def _check_service_at_location(where: str, sal: dict) -> None:
-    location = sal.get("location")
-    if not location and not sal.get("location_id"):
-        raise RecordError(f"{where}.location", "required field is missing")
-    _check_schedules(f"{where}.schedules", sal.get("schedules"))
-    if not location:
-        return
-    _check_phones(f"{where}.location.phones", location.get("phones"))
-    for i, address in enumerate(location.get("addresses") or []):
-        country = address.get("country")
-        if not re.fullmatch(r"[A-Za-z]{2}", str(country)):
-            raise RecordError(f"{where}.location.addresses[{i}].country",
-                              f"{_short(country)} is not a two-letter country code (use GB)")
-
-
-def _parse_datetime(value: Any) -> datetime:
-    text = str(value).strip()
-    try:
-        parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date-time (use 2024-01-31T09:00:00Z)") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 # --- storing -------------------------------------------------------------------------------
@@ -376,7 +296,7 @@ def _fill_service(service: Service, record: dict, organization_id: str | None) -
     service.maximum_age = record.get("maximum_age")
     service.assured_date = parse_date(record.get("assured_date"))
     modified = record.get("last_modified")
-    service.last_modified = _parse_datetime(modified) if modified else None
+    service.last_modified = parse_datetime(modified) if modified else None
 
 
 def _store_organization(session: Session, record: dict) -> str | None:

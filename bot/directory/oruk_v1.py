@@ -91,10 +91,9 @@ def _organization(data: Any) -> dict | None:
         return None
     return _clean({
         "id": stable_id(data.get("id") or data["name"], "organization"),
-        "name": data["name"], "description": data.get("description") or "",
-        "email": _email(data.get("email")), "website": _url(data.get("url")),
-        "logo": data.get("logo"), "uri": _url(data.get("uri")),
-    }) | {"description": data.get("description") or ""}
+        "name": data["name"], "email": _email(data.get("email")),
+        "website": _url(data.get("url")), "logo": data.get("logo"), "uri": _url(data.get("uri")),
+    }) | {"description": data.get("description") or ""}  # required by ORUK 3.0, may be ""
 
 
 def _time(value: Any) -> str | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select
@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from bot.directory.access import ACCESS_LABELS, ACCESS_TAXONOMY, access_codes_from_text
 from bot.directory.categories import CATEGORIES, NEEDS_TAXONOMY
 from bot.directory.geo import Place, haversine_km, normalise_postcode, resolve_place
-from bot.directory.hours import LONDON, describe_hours, is_open
+from bot.directory.hours import LONDON, UTC, describe_hours, is_open
 from bot.directory.languages import ENGLISH, language_code
 from bot.directory.models import (
     ACTIVE,
@@ -353,9 +353,9 @@ def _check_query(query: ServiceQuery) -> None:
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware, e.g. datetime.now(timezone.utc)")
+        raise ValueError("now must be timezone-aware, e.g. datetime.now(UTC)")
     return now
 
 

@@ -6,7 +6,7 @@ language or the entry is missing, so a resident always gets an answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -47,7 +47,7 @@ def _parse(path: Path) -> Catalog:
                    raw.get("direction", "ltr"), entries)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_catalog(lang: str, directory: Path = CATALOG_DIR) -> Catalog | None:
     path = directory / f"{lang}.yml"
     return _parse(path) if path.exists() else None

@@ -7,7 +7,7 @@ marked message: its intent is ``crisis`` with confidence 1.0, so the crisis rule
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -35,11 +35,11 @@ def _mark_crisis(message: Message) -> None:
 class _StatelessComponent(GraphComponent):
     """A component with nothing to train and nothing to persist."""
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self._config = config
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> GraphComponent:
         return cls(config)
 
@@ -51,7 +51,7 @@ class _StatelessComponent(GraphComponent):
 class CrisisGuard(_StatelessComponent):
     """First in the pipeline: flags messages that match a reviewed crisis lexicon."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             match = detect_crisis(message.get(TEXT) or "")
             if match is not None:
@@ -65,7 +65,7 @@ class CrisisGuard(_StatelessComponent):
 class CrisisPriority(_StatelessComponent):
     """Last in the pipeline: a flagged message keeps the crisis intent whatever ran between."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if message.get(CRISIS_FLAG):
                 _mark_crisis(message)
@@ -76,7 +76,7 @@ class CrisisPriority(_StatelessComponent):
 class LexiconEntityExtractor(_StatelessComponent, EntityExtractorMixin):
     """Finds places, postcodes, languages spoken, access needs, ordinals and "open now"."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             found = [entity.as_rasa() for entity in find_entities(message.get(TEXT) or "")]
             if found:

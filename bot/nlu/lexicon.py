@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -22,7 +22,7 @@ PLACES_CSV = REPO_ROOT / "bot" / "directory" / "data" / "harrow_places.csv"
 
 FULL_POSTCODE = r"[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}"
 PARTIAL_POSTCODE = r"(?:HA|NW|UB|WD)[0-9]{1,2}(?:\s*[0-9](?![A-Z0-9]))?"
-POSTCODE_RE = re.compile(rf"(?<![A-Z0-9])(?:{FULL_POSTCODE}|{PARTIAL_POSTCODE})(?![A-Z0-9])", re.I)
+POSTCODE_RE = re.compile(rf"(?<![A-Z0-9])(?:{FULL_POSTCODE}|{PARTIAL_POSTCODE})(?![A-Z0-9])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, re.Pattern]]]:
     """entity name -> [(canonical value, pattern)] merged over every language file."""
     merged: dict[str, dict[str, list[str]]] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -51,7 +51,7 @@ def _compile(path: Path) -> Lexicon:
     return Lexicon(raw.get("language", path.stem), patterns, exclusions)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lexicons(directory: Path = SAFETY_DIR) -> tuple[Lexicon, ...]:
     """All crisis lexicons found in ``directory``, one per language file."""
     return tuple(_compile(p) for p in sorted(directory.glob("*.yml")))

@@ -1,8 +1,14 @@
 """Search and follow-up turns against the bundled directory, as a resident would see them."""
 import pytest
 
-from bot.dialogue import (CATEGORY_BUTTONS, SearchFilters, detail_turn, filters_for_turn,
-                          pick_services, search_turn)
+from bot.dialogue import (
+    CATEGORY_BUTTONS,
+    SearchFilters,
+    detail_turn,
+    filters_for_turn,
+    pick_services,
+    search_turn,
+)
 from bot.nlu.lexicon import find_entities
 
 

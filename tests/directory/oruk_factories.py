@@ -1,8 +1,17 @@
 """Small ORUK 3.0 records for directory tests, and the fixture directory they make up."""
 from __future__ import annotations
 
+import copy
 import uuid
+from datetime import datetime
 from typing import Any
+
+from bot.directory.hours import UTC
+
+# Tuesday 31 March 2026, 10:30 BST: civic (Mon–Fri 9–17), café (Tue 10–12, 13–15) and
+# advocacy (Mon–Fri 9–17) are open; Wealdstone (Sat) is closed; the phone line has no hours.
+TUESDAY_1030 = datetime(2026, 3, 31, 9, 30, tzinfo=UTC)
+TUESDAY_1230 = datetime(2026, 3, 31, 11, 30, tzinfo=UTC)
 
 NAMESPACE = uuid.UUID("3d0c2f4e-8a61-4b7f-9d2e-5f1a0b6c7e88")
 ORGANIZATION = {
@@ -95,8 +104,8 @@ WEEKDAYS_9_5 = ("MO,TU,WE,TH,FR", "09:00", "17:00")
 
 
 def fixture_services() -> list[dict]:
-    """Six services: five active (four offer interpreting), one inactive."""
-    return [
+    """Six services: five active (four offer interpreting), one inactive. Fresh copies."""
+    return copy.deepcopy([
         service("civic", "Civic Centre Interpreting",
                 categories=("interpreting", "accessible_information"),
                 access=("bsl", "video_interpreting"),
@@ -124,7 +133,7 @@ def fixture_services() -> list[dict]:
         service("wealdstone", "Wealdstone Language Link", categories=("interpreting",),
                 languages=(("Tamil", "ta"),), sites=(WEALDSTONE,),
                 schedules=(schedule("wealdstone", "SA", "10:00", "13:00"),)),
-    ]
+    ])
 
 
 def envelope(records: list[dict]) -> dict:
