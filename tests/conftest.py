@@ -30,6 +30,24 @@ def _pg_server_url() -> str:
     return os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG_URL
 
 
+def unavailable(message: str) -> None:
+    """Skip with the reason on a laptop; on CI (CI=true) a missing prerequisite fails."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def trained_model():
+    """The model `make model` trained for the current data."""
+    from bot.model import model_path
+
+    path = model_path()
+    if not path.exists():
+        unavailable(f"no trained model for the current data ({path.name}): run `make model`")
+    return path
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> str:
     """The PostgreSQL server URL, after checking it answers."""
@@ -39,10 +57,7 @@ def pg_server() -> str:
         with engine.connect():
             pass
     except SQLAlchemyError:
-        message = f"PostgreSQL not reachable at {url}: start it or set TEST_DATABASE_URL"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL not reachable at {url}: start it or set TEST_DATABASE_URL")
     finally:
         engine.dispose()
     return url

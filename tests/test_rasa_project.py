@@ -3,13 +3,12 @@
 These run Rasa's own commands against the model `make test` trained for the current data.
 """
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from bot.model import TRAINING_DATA, model_path
+from bot.model import TRAINING_DATA
 from bot.paths import REPO_ROOT
 
 pytestmark = pytest.mark.model
@@ -21,15 +20,9 @@ def rasa(*args, cwd=REPO_ROOT):
                           text=True, capture_output=True, timeout=900)
 
 
-@pytest.fixture(scope="module")
-def model():
-    path = model_path()
-    if not path.exists():
-        message = f"no model for the current data ({path.name}): run `make model`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+@pytest.fixture
+def model(trained_model):
+    return trained_model
 
 
 def test_training_data_validates_without_warnings():

@@ -20,6 +20,12 @@ DANGER = [
     "I can't go on",
     "KILL MYSELF",
     "someone is choking",
+    "sucidal thoughts again",
+    "i just took 40 tablets",
+    "call an ambulance",
+    "my brother is trying to hang himself",
+    "there's a fire in my flat",
+    "im being attacked",
 ]
 EVERYDAY = [
     "I'm dying for a coffee",
@@ -56,3 +62,14 @@ def test_every_full_support_language_with_a_lexicon_is_loaded():
 def test_match_reports_what_matched():
     match = detect_crisis("please help, my mum collapsed")
     assert match.language == "en" and match.matched_text == "collapsed"
+
+
+@pytest.mark.parametrize("text", [
+    "I took my tablets this morning",
+    "can I get an emergency appointment with a social worker",
+    "I was fired from my job and need employment support",
+    "fire safety check for my flat",
+    "my mum had her pills today",
+])
+def test_ordinary_mentions_of_pills_fire_and_emergency_are_not_a_crisis(text):
+    assert detect_crisis(text) is None

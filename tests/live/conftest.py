@@ -1,28 +1,14 @@
 """Start the real action server and Rasa server on free ports for black-box tests."""
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
 from bot.devserver import running_servers
 from bot.directory.db import ensure_database
-from bot.model import model_path
 from bot.paths import REPO_ROOT
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "live"
-
-
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
-    path = model_path()
-    if not path.exists():
-        message = f"no trained model for the current data ({path.name}): run `make model`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="session")
