@@ -1,14 +1,20 @@
 """Actions that answer with directory services. Logic lives in bot.dialogue."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue import Turn, detail_turn, filters_from_slots, search_turn
+from bot.dialogue import Turn, detail_turn, filters_from_slots, need_behind_crisis, search_turn
 from bot.directory.db import session_factory
+
+
+def _sessions():
+    """A directory session, opened lazily so connection errors reach bot.dialogue's handler."""
+    return session_factory()()
 
 
 def _language(tracker: Tracker) -> str:
@@ -26,12 +32,12 @@ class ActionFindServices(Action):
     def name(self) -> str:
         return "action_find_services"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message
-        turn = search_turn(message.get("intent", {}).get("name"), message.get("entities", []),
-                           filters_from_slots(tracker.slots), _language(tracker),
-                           session_factory())
+        turn = await asyncio.to_thread(
+            search_turn, message.get("intent", {}).get("name"), message.get("entities", []),
+            filters_from_slots(tracker.slots), _language(tracker), _sessions)
         return _send(turn, dispatcher)
 
 
@@ -39,10 +45,29 @@ class ActionServiceDetail(Action):
     def name(self) -> str:
         return "action_service_detail"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message
-        turn = detail_turn(message.get("intent", {}).get("name"), message.get("entities", []),
-                           message.get("text") or "", tracker.get_slot("listed_services") or [],
-                           _language(tracker), session_factory())
+        turn = await asyncio.to_thread(
+            detail_turn, message.get("intent", {}).get("name"), message.get("entities", []),
+            message.get("text") or "", tracker.get_slot("listed_services") or [],
+            _language(tracker), _sessions)
+        return _send(turn, dispatcher)
+
+
+class ActionAfterCrisis(Action):
+    """After the crisis reply: if the message also asked for a kind of help, list it too."""
+
+    def name(self) -> str:
+        return "action_after_crisis"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        message = tracker.latest_message
+        need = need_behind_crisis(message.get("intent_ranking") or [])
+        if need is None:
+            return []
+        turn = await asyncio.to_thread(search_turn, need, message.get("entities", []),
+                                       filters_from_slots(tracker.slots), _language(tracker),
+                                       _sessions)
         return _send(turn, dispatcher)

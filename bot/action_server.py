@@ -1,4 +1,4 @@
-"""The action server process: rasa-sdk actions (``actions/``) plus the ``/nlg`` endpoint.
+"""The action server process: the rasa-sdk actions in ``actions/``.
 
 Run with ``python -m bot.action_server``; listens on ACTIONS_HOST (default 127.0.0.1) and
 ACTIONS_PORT (default 5055).
@@ -9,24 +9,13 @@ import logging
 import os
 
 from rasa_sdk.endpoint import create_app
-from sanic import Sanic, response
-from sanic.request import Request
-
-from bot.nlg import render_response
+from sanic import Sanic
 
 logger = logging.getLogger(__name__)
 
 
 def build_app() -> Sanic:
-    app = create_app("actions", cors_origins=None)
-
-    @app.post("/nlg")
-    async def nlg(request: Request):
-        body = request.json or {}
-        return response.json(render_response(str(body.get("response", "")),
-                                             body.get("tracker")))
-
-    return app
+    return create_app("actions", cors_origins=None)
 
 
 def main() -> None:

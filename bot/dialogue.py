@@ -12,7 +12,13 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
-from bot.directory.search import ServiceQuery, UnknownPlace, find_services, get_service
+from bot.directory.search import (
+    ServiceQuery,
+    UnknownFilter,
+    UnknownPlace,
+    find_services,
+    get_service,
+)
 from bot.i18n.catalog import render
 from bot.replies import (
     category_label,
@@ -27,6 +33,7 @@ from bot.replies import (
 logger = logging.getLogger(__name__)
 
 NEED_PREFIX = "need_"
+TRUE_VALUES = {"true", "yes", "1"}
 RESULT_LIMIT = 5
 CATEGORY_BUTTONS = ("interpreting", "advocacy", "conversation_cafe", "customer_access_point",
                     "mental_health", "carers", "safeguarding", "accessible_information",
@@ -78,7 +85,12 @@ def filters_for_turn(intent: str | None, entities: list[dict],
                      previous: SearchFilters) -> SearchFilters:
     """A need starts a fresh search; a follow-up adds to (or replaces) the current filters."""
     category = category_for_intent(intent)
-    base = SearchFilters(category=category) if category else previous
+    if category and previous.category is None:  # need chosen after narrowing words
+        base = replace(previous, category=category)
+    elif category:
+        base = SearchFilters(category=category)
+    else:
+        base = previous
     places = entity_values(entities, "place")
     languages = [v for v in entity_values(entities, "spoken_language") if v != "en"]
     access = entity_values(entities, "access")
@@ -87,7 +99,8 @@ def filters_for_turn(intent: str | None, entities: list[dict],
         place=places[-1] if places else base.place,
         spoken_language=languages[-1] if languages else base.spoken_language,
         access=tuple(dict.fromkeys([*base.access, *access])),
-        open_now=base.open_now or bool(entity_values(entities, "open_now")),
+        open_now=base.open_now or any(v.casefold() in TRUE_VALUES
+                                      for v in entity_values(entities, "open_now")),
     )
 
 
@@ -130,36 +143,41 @@ def search_turn(intent: str | None, entities: list[dict], previous: SearchFilter
     filters = filters_for_turn(intent, entities, previous)
     if filters.category is None:
         return Turn([which_need_message(lang)], _filters_slots(filters))
+    notes: list[dict] = []
     try:
-        result = _run_search(sessions, filters)
+        try:
+            result = _run_search(sessions, filters)
+        except UnknownPlace:
+            notes.append(text_message(render("place.unknown", lang, place=filters.place)))
+            filters = replace(filters, place=previous.place if previous.category else None)
+            result = _run_search(sessions, filters)
         shown_filters = filters
         if not result.services and filters.narrowed:
             shown_filters = SearchFilters(category=filters.category, place=filters.place)
             result = _run_search(sessions, shown_filters)
-    except UnknownPlace:
-        message = text_message(render("place.unknown", lang, place=filters.place))
-        return Turn([message], _filters_slots(replace(filters, place=previous.place)))
+    except UnknownFilter:  # e.g. a hand-typed button payload with a made-up access code
+        return Turn([which_need_message(lang)], _filters_slots(previous))
     except Exception:  # the resident still gets the council route, never a stack trace
         logger.exception("directory search failed")
         return Turn([directory_error_message(lang)], _filters_slots(previous))
-    return _search_reply(intent, filters, shown_filters, result, lang)
+    return _search_reply(intent, filters, shown_filters, result, lang, notes)
 
 
-def _search_reply(intent, filters, shown_filters, result, lang) -> Turn:
-    messages = []
-    if shown_filters != filters:
-        messages.append(text_message(render("none.found", lang,
-                                            category=category_label(filters.category, lang),
-                                            filters=filters.phrase(lang))))
-    if result.services:
+def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
+    messages = list(notes)
+    category = category_label(filters.category, lang)
+    if not result.services:
+        messages.append(text_message(render("none.found", lang, category=category,
+                                            filters=filters.phrase(lang))
+                                     + " " + contact_route(lang)))
+    else:
+        if shown_filters != filters:
+            messages.append(text_message(render("none.found", lang, category=category,
+                                                filters=filters.phrase(lang))))
         messages.append(services_message(result.services, result.total, filters.category,
                                          shown_filters.phrase(lang), lang))
-    else:
-        messages.append(text_message(
-            render("none.found", lang, category=category_label(filters.category, lang),
-                   filters=shown_filters.phrase(lang)) + " " + contact_route(lang)))
-    if category_for_intent(intent) and result.services:
-        messages.append(narrowing_message(lang))
+        if category_for_intent(intent):
+            messages.append(narrowing_message(lang))
     slots = _filters_slots(filters)
     slots["listed_services"] = [s["id"] for s in result.services]
     return Turn(messages, slots)
@@ -180,7 +198,10 @@ def _name_words(name: str) -> set[str]:
 def pick_services(services: list[dict], entities: list[dict], text: str) -> list[dict]:
     """The listed service(s) the resident means: by ordinal, by name, else all of them."""
     for value in entity_values(entities, "ordinal"):
-        index = int(value)
+        try:
+            index = int(value)
+        except ValueError:  # a hand-typed payload such as {"ordinal": "abc"}
+            continue
         position = index - 1 if index > 0 else len(services) + index
         if 0 <= position < len(services):
             return [services[position]]
@@ -237,6 +258,18 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     message = {"text": "\n".join(lines),
                "custom": services_custom(chosen, None, lang, aspect=aspect)}
     return Turn([message])
+
+
+AFTER_CRISIS_MIN_CONFIDENCE = 0.3
+
+
+def need_behind_crisis(intent_ranking: list[dict]) -> str | None:
+    """The need a crisis message also expressed ("I'm in danger, I need a carer"), if any."""
+    others = [r for r in intent_ranking if r.get("name") not in ("crisis", "nlu_fallback")]
+    if others and category_for_intent(others[0].get("name")) \
+            and others[0].get("confidence", 0) >= AFTER_CRISIS_MIN_CONFIDENCE:
+        return others[0]["name"]
+    return None
 
 
 def filters_from_slots(slots: dict) -> SearchFilters:

@@ -1,15 +1,21 @@
-"""The NLG endpoint's logic: render a fixed response in the conversation's language.
+"""Fixed replies, rendered inside the Rasa server (``nlg: type: bot.nlg.CatalogNLG``).
 
-Rasa calls ``POST /nlg`` (served by the action server, see bot.action_server) for every
-``utter_*`` response. English text is written once in domain.yml; ``{council_*}`` fields are
-filled from data/council.yml; a crisis reply's ``custom`` says which language it is in.
+English text is written once in domain.yml; ``{council_*}`` fields are filled from
+data/council.yml; a crisis reply's ``custom`` says which language it is in.
+
+Why in-process rather than an NLG endpoint on the action server (DESIGN.md's suggestion):
+the crisis reply must never depend on another process being up, and a fixed reply then
+costs no HTTP round trip. The design's contract is the same: one English source, catalogs
+per language, rendered by name.
 """
 from __future__ import annotations
 
 import copy
+import logging
 import string
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -19,37 +25,64 @@ from bot.paths import REPO_ROOT
 
 DOMAIN_FILE = REPO_ROOT / "domain.yml"
 
+logger = logging.getLogger(__name__)
+
 
 class _KeepUnknown(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
-@cache
-def domain_responses(path: Path = DOMAIN_FILE) -> dict[str, list[dict]]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return raw.get("responses") or {}
-
-
 def _fill(text: str, fields: dict) -> str:
     return string.Formatter().vformat(text, (), _KeepUnknown(fields))
 
 
-def conversation_language(tracker: dict | None) -> str:
-    slots = (tracker or {}).get("slots") or {}
-    return slots.get("language") or SOURCE_LANGUAGE
+def conversation_language(slots: dict | None) -> str:
+    return (slots or {}).get("language") or SOURCE_LANGUAGE
 
 
-def render_response(name: str, tracker: dict | None = None) -> dict:
-    """The reply for response ``name`` as the NLG endpoint returns it."""
-    variations = domain_responses().get(name)
-    if not variations:
-        return {"text": ""}
-    lang = conversation_language(tracker)
-    variation = copy.deepcopy(variations[0])
+def render_variation(variation: dict, lang: str) -> dict:
+    """One domain response variation as the reply residents get."""
+    variation = copy.deepcopy(variation)
     reply: dict = {"text": _fill(variation.get("text", ""), council_contact().fields())}
     if variation.get("buttons"):
         reply["buttons"] = variation["buttons"]
     if isinstance(variation.get("custom"), dict):
         reply["custom"] = {**variation["custom"], "language": lang, "dir": direction(lang)}
     return reply
+
+
+def render_response(responses: dict, name: str, slots: dict | None = None) -> dict | None:
+    """The reply for response ``name`` (None when the domain has no such response)."""
+    variations = responses.get(name)
+    if not variations:
+        return None
+    return render_variation(variations[0], conversation_language(slots))
+
+
+@lru_cache(maxsize=1)
+def domain_responses(path: Path = DOMAIN_FILE) -> dict:
+    """The responses of domain.yml, for replies sent outside a Rasa turn (see channels)."""
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+
+
+def crisis_reply(lang: str = SOURCE_LANGUAGE) -> dict:
+    return render_response(domain_responses(), "utter_crisis", {"language": lang})
+
+
+try:  # the Rasa server imports this module; tests and tools may not have Rasa loaded
+    from rasa.core.nlg.generator import NaturalLanguageGenerator
+except ImportError:  # pragma: no cover
+    NaturalLanguageGenerator = object  # type: ignore[misc,assignment]
+
+
+class CatalogNLG(NaturalLanguageGenerator):  # type: ignore[misc]
+    """Rasa NLG that renders domain responses through bot.nlg, in the Rasa process."""
+
+    def __init__(self, endpoint_config: Any = None, domain: Any = None) -> None:
+        self.responses = dict(domain.responses) if domain is not None else {}
+        council_contact()  # a broken data/council.yml stops start-up with one clear line
+
+    async def generate(self, utter_action: str, tracker: Any, output_channel: str,
+                       **kwargs: Any) -> dict[str, Any] | None:
+        return render_response(self.responses, utter_action, tracker.current_slot_values())

@@ -44,6 +44,8 @@ def filters_phrase(place: str | None, spoken_language: str | None, access: Itera
 def short_description(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     """The first sentence, or the text cut at a word boundary with an ellipsis."""
     text = " ".join((text or "").split())
+    if not text:
+        return ""
     first = text.split(". ")[0].rstrip(".")
     candidate = first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
     return candidate + ("." if not candidate.endswith("…") else "")

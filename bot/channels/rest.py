@@ -4,10 +4,17 @@ Rasa's stock REST channel sends a response's ``text`` and its ``custom`` payload
 separate messages and splits text on blank lines; clients of this assistant rely on a
 services reply being one message (DESIGN.md). Registered in credentials.yml under this
 module's path; it answers at ``/webhooks/rest/webhook`` like the stock channel.
+
+It also guards the door: a malformed request gets a 400 naming the problem; an over-long
+message gets a polite reply (and the crisis reply first if it signals danger) without
+reaching the NLU pipeline; a ``/intent`` payload that signals danger is treated as plain
+text so the crisis guard sees it; and if anything fails, the resident still gets the
+council's contact route rather than silence.
 """
 from __future__ import annotations
 
 import logging
+import re
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,9 +26,17 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.i18n.catalog import SOURCE_LANGUAGE, render
+from bot.nlg import crisis_reply
+from bot.replies import contact_route
+from bot.safety.crisis import detect_crisis
+
 logger = logging.getLogger(__name__)
 
 MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "elements", "custom")
+MAX_MESSAGE_CHARS = 2000
+MAX_SENDER_CHARS = 128
+SENDER_PATTERN = re.compile(r"[A-Za-z0-9_.:@-]+")
 
 
 class ContractOutputChannel(CollectingOutputChannel):
@@ -44,11 +59,39 @@ def request_problem(body: Any) -> str | None:
         return "send a JSON object: {\"sender\": \"...\", \"message\": \"...\"}"
     if not isinstance(body.get("message"), str):
         return "\"message\" must be a string"
-    if body.get("sender") is not None and not isinstance(body.get("sender"), str):
-        return "\"sender\" must be a string"
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender) \
+            or len(sender) > MAX_SENDER_CHARS:
+        return (f"\"sender\" must be a conversation id of 1-{MAX_SENDER_CHARS} letters, digits "
+                "or _.:@- (each resident needs their own)")
     if body.get("metadata") is not None and not isinstance(body.get("metadata"), dict):
         return "\"metadata\" must be an object"
     return None
+
+
+def _reply(sender: str, message: dict) -> dict:
+    return {"recipient_id": sender, **message}
+
+
+def too_long_replies(sender: str, text: str, lang: str = SOURCE_LANGUAGE) -> list[dict]:
+    """What an over-long message gets: the crisis reply first if it signals danger."""
+    replies = [_reply(sender, crisis_reply(lang))] if detect_crisis(text) else []
+    notice = render("error.too_long", lang, length=len(text), limit=MAX_MESSAGE_CHARS)
+    return replies + [_reply(sender, {"text": notice})]
+
+
+def failure_replies(sender: str, text: str, lang: str = SOURCE_LANGUAGE) -> list[dict]:
+    """What the resident gets when the turn failed: never silence."""
+    replies = [_reply(sender, crisis_reply(lang))] if detect_crisis(text) else []
+    notice = f"{render('error.general', lang)} {contact_route(lang)}"
+    return replies + [_reply(sender, {"text": notice})]
+
+
+def text_for_pipeline(text: str) -> str:
+    """A typed ``/intent{...}`` that signals danger goes through NLU as plain text."""
+    if text.lstrip().startswith("/") and detect_crisis(text):
+        return text.lstrip().lstrip("/")
+    return text
 
 
 class ContractRestInput(RestInput):
@@ -57,6 +100,22 @@ class ContractRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    async def handle(self, body: dict,
+                     on_new_message: Callable[[UserMessage], Awaitable[None]]) -> list[dict]:
+        sender, text = body["sender"], body["message"]
+        if len(text) > MAX_MESSAGE_CHARS:
+            return too_long_replies(sender, text)
+        collector = ContractOutputChannel()
+        try:
+            await on_new_message(UserMessage(
+                text_for_pipeline(text), collector, sender, input_channel=self.name(),
+                metadata=body.get("metadata")))
+        except CancelledError:
+            logger.error("rest message timed out")
+        except Exception:
+            logger.exception("rest message failed")
+        return collector.messages or failure_replies(sender, text)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
@@ -76,15 +135,6 @@ class ContractRestInput(RestInput):
             problem = request_problem(body)
             if problem:
                 return response.json({"error": problem}, status=400)
-            collector = ContractOutputChannel()
-            try:
-                await on_new_message(UserMessage(
-                    body["message"], collector, body.get("sender"),
-                    input_channel=self.name(), metadata=body.get("metadata")))
-            except CancelledError:
-                logger.error("rest message timed out")
-            except Exception:
-                logger.exception("rest message failed")
-            return response.json(collector.messages)
+            return response.json(await self.handle(body, on_new_message))
 
         return webhook

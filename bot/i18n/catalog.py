@@ -48,13 +48,18 @@ def _parse(path: Path) -> Catalog:
 
 
 @cache
-def load_catalog(lang: str, directory: Path = CATALOG_DIR) -> Catalog | None:
-    path = directory / f"{lang}.yml"
-    return _parse(path) if path.exists() else None
+def available_languages() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in CATALOG_DIR.glob("*.yml")))
 
 
-def available_languages(directory: Path = CATALOG_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.yml"))
+@cache
+def _load(lang: str) -> Catalog:
+    return _parse(CATALOG_DIR / f"{lang}.yml")
+
+
+def load_catalog(lang: str) -> Catalog | None:
+    """The catalog for ``lang``; None for a language with no catalog file (or a bogus code)."""
+    return _load(lang) if lang in available_languages() else None
 
 
 def direction(lang: str) -> str:
@@ -67,5 +72,9 @@ def render(key: str, lang: str = SOURCE_LANGUAGE, **fields: object) -> str:
     for candidate in (lang, SOURCE_LANGUAGE):
         catalog = load_catalog(candidate)
         if catalog and key in catalog.entries:
-            return catalog.entries[key].text.format(**fields)
+            try:
+                return catalog.entries[key].text.format(**fields)
+            except (KeyError, IndexError, ValueError):  # a translator's broken {field}
+                if candidate == SOURCE_LANGUAGE:
+                    raise
     raise KeyError(f"no catalog entry {key!r} in {lang!r} or {SOURCE_LANGUAGE!r}")

@@ -63,11 +63,22 @@ class CrisisGuard(_StatelessComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class CrisisPriority(_StatelessComponent):
-    """Last in the pipeline: a flagged message keeps the crisis intent whatever ran between."""
+    """Last in the pipeline: crisis wins if the guard flagged the message, or if the
+    classifier gives ``crisis`` at least ``classifier_threshold`` anywhere in its ranking
+    (a missed alarm costs far more than a false one, and the need is still answered after)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"classifier_threshold": 0.35}
+
+    def _classifier_says_crisis(self, message: Message) -> bool:
+        threshold = self._config.get("classifier_threshold", 0.35)
+        return any(r.get("name") == CRISIS_INTENT and r.get("confidence", 0) >= threshold
+                   for r in message.get(INTENT_RANKING_KEY) or [])
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if message.get(CRISIS_FLAG):
+            if message.get(CRISIS_FLAG) or self._classifier_says_crisis(message):
                 _mark_crisis(message)
         return messages
 

@@ -56,7 +56,8 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
                 merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
         merged.setdefault("open_now", {}).setdefault("true", []).extend(
             map(str, raw.get("open_now") or []))
-    return {entity: [(value, _phrase_pattern(phrases)) for value, phrases in values.items()]
+    return {entity: [(value, _phrase_pattern(phrases))
+                     for value, phrases in values.items() if any(p.strip() for p in phrases)]
             for entity, values in merged.items()}
 
 
@@ -95,29 +96,49 @@ def normalise_postcode(text: str) -> str:
     return compact
 
 
-def _claim(found: list[FoundEntity], candidate: FoundEntity) -> None:
-    """Keep the candidate unless it overlaps one already found (longest-first callers win)."""
-    if all(candidate.end <= f.start or candidate.start >= f.end for f in found):
-        found.append(candidate)
+MAX_ENTITIES = 40
+# A bare digit is an ordinal ("phone for 2") only in a short message, not in "open 9 to 5".
+BARE_ORDINAL = re.compile(r"(?<![\w.:/-])([1-5])(?![\w.:/-])")
+BARE_ORDINAL_MAX_WORDS = 5
+
+
+class _Claims:
+    """Non-overlapping spans, first come first served; earlier kinds of entity win."""
+
+    def __init__(self) -> None:
+        self.found: list[FoundEntity] = []
+        self.taken: set[int] = set()
+
+    def offer(self, candidate: FoundEntity) -> None:
+        span = range(candidate.start, candidate.end)
+        if len(self.found) < MAX_ENTITIES and not any(i in self.taken for i in span):
+            self.found.append(candidate)
+            self.taken.update(span)
+
+
+def _places(text: str, claims: _Claims) -> None:
+    for match in POSTCODE_RE.finditer(text):
+        claims.offer(FoundEntity("place", normalise_postcode(match.group(0)),
+                                 match.start(), match.end(), match.group(0)))
+    pattern = _place_pattern()
+    for match in pattern.finditer(text) if pattern is not None else ():
+        if not _NOT_A_PLACE.match(text, match.end()):
+            name = place_names().get(place_key(match.group(0)), match.group(0))
+            claims.offer(FoundEntity("place", name, match.start(), match.end(), match.group(0)))
 
 
 def find_entities(text: str) -> list[FoundEntity]:
     """Every place, postcode, language, access need, ordinal and open-now mention in ``text``."""
-    found: list[FoundEntity] = []
-    for match in POSTCODE_RE.finditer(text):
-        _claim(found, FoundEntity("place", normalise_postcode(match.group(0)),
-                                  match.start(), match.end(), match.group(0)))
-    pattern = _place_pattern()
-    if pattern is not None:
-        for match in pattern.finditer(text):
-            if _NOT_A_PLACE.match(text, match.end()):
-                continue
-            name = place_names().get(place_key(match.group(0)), match.group(0))
-            _claim(found, FoundEntity("place", name, match.start(), match.end(), match.group(0)))
+    claims = _Claims()
+    _places(text, claims)
     tables = _lexicon_tables()
     for entity in ("access", "spoken_language", "open_now", "ordinal"):
         for value, pattern in tables.get(entity, []):
             for match in pattern.finditer(text):
-                _claim(found, FoundEntity(entity, value, match.start(), match.end(),
-                                          match.group(0)))
-    return sorted(found, key=lambda f: f.start)
+                claims.offer(FoundEntity(entity, value, match.start(), match.end(),
+                                         match.group(0)))
+    if len(text.split()) <= BARE_ORDINAL_MAX_WORDS:
+        for match in BARE_ORDINAL.finditer(text):
+            claims.offer(FoundEntity("ordinal", match.group(1), match.start(), match.end(),
+                                     match.group(0)))
+    return sorted(claims.found, key=lambda f: f.start)

@@ -1,8 +1,10 @@
 """Every action, run as the action server runs it, with a CollectingDispatcher."""
+import asyncio
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import ActionFindServices, ActionServiceDetail
+from actions.services import ActionAfterCrisis, ActionFindServices, ActionServiceDetail
 from bot.nlu.lexicon import find_entities
 
 
@@ -14,14 +16,17 @@ def tracker(text, intent, slots=None):
                    latest_action_name="action_listen")
 
 
+def run(action, dispatcher, tracker_):
+    return asyncio.run(action.run(dispatcher, tracker_, {}))
+
+
 def slot_events(events):
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
 def test_find_services_dispatches_contract_and_sets_slots(directory_env):
     dispatcher = CollectingDispatcher()
-    events = ActionFindServices().run(dispatcher, tracker("I need an advocate", "need_advocacy"),
-                                      {})
+    events = run(ActionFindServices(), dispatcher, tracker("I need an advocate", "need_advocacy"))
     first = dispatcher.messages[0]
     assert first["custom"]["type"] == "services" and first["custom"]["category"] == "advocacy"
     assert first["text"].startswith("Here are")
@@ -33,8 +38,8 @@ def test_find_services_dispatches_contract_and_sets_slots(directory_env):
 
 def test_find_services_refines_the_current_search(directory_env):
     dispatcher = CollectingDispatcher()
-    events = ActionFindServices().run(
-        dispatcher, tracker("any in Stanmore", "refine_search", {"category": "carers"}), {})
+    events = run(ActionFindServices(), dispatcher,
+                 tracker("any in Stanmore", "refine_search", {"category": "carers"}))
     slots = slot_events(events)
     assert slots["category"] == "carers" and slots["place"] == "Stanmore"
     assert dispatcher.messages[0]["custom"]["services"][0]["distance_km"] is not None
@@ -42,19 +47,18 @@ def test_find_services_refines_the_current_search(directory_env):
 
 def test_service_detail_answers_from_listed_services(directory_env):
     listing = CollectingDispatcher()
-    events = ActionFindServices().run(listing, tracker("carer help", "need_carers"), {})
+    events = run(ActionFindServices(), listing, tracker("carer help", "need_carers"))
     listed = slot_events(events)["listed_services"]
     dispatcher = CollectingDispatcher()
-    ActionServiceDetail().run(dispatcher, tracker("where is the first one", "ask_address",
-                                                  {"listed_services": listed}), {})
+    run(ActionServiceDetail(), dispatcher, tracker("where is the first one", "ask_address",
+                                                  {"listed_services": listed}))
     first = listing.messages[0]["custom"]["services"][0]
     assert dispatcher.messages[0]["text"].startswith(first["name"])
 
 
 def test_service_detail_without_a_list_asks_for_a_need(directory_env):
     dispatcher = CollectingDispatcher()
-    events = ActionServiceDetail().run(dispatcher, tracker("what's their number", "ask_phone"),
-                                       {})
+    events = run(ActionServiceDetail(), dispatcher, tracker("what's their number", "ask_phone"))
     assert events == []
     assert "Which service do you mean" in dispatcher.messages[0]["text"]
 
@@ -62,5 +66,32 @@ def test_service_detail_without_a_list_asks_for_a_need(directory_env):
 def test_find_services_when_the_database_is_unreachable(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     dispatcher = CollectingDispatcher()
-    ActionFindServices().run(dispatcher, tracker("carer help", "need_carers"), {})
+    run(ActionFindServices(), dispatcher, tracker("carer help", "need_carers"))
     assert "can't look up services" in dispatcher.messages[0]["text"]
+
+
+def test_find_services_when_the_database_url_is_unusable(monkeypatch):
+    """A bad DATABASE_URL (no driver) still gives the resident the council route."""
+    monkeypatch.setenv("DATABASE_URL", "nosuchdb://x/y")
+    dispatcher = CollectingDispatcher()
+    run(ActionServiceDetail(), dispatcher,
+        tracker("what's their phone number", "ask_phone", {"listed_services": ["x"]}))
+    assert "can't look up services" in dispatcher.messages[0]["text"]
+
+
+def test_after_crisis_lists_the_need_the_message_also_expressed(directory_env):
+    crisis = tracker("I want to end it all, I can't cope caring for my mum", "crisis")
+    crisis.latest_message["intent_ranking"] = [
+        {"name": "crisis", "confidence": 1.0}, {"name": "need_carers", "confidence": 0.6}]
+    dispatcher = CollectingDispatcher()
+    run(ActionAfterCrisis(), dispatcher, crisis)
+    assert dispatcher.messages[0]["custom"]["category"] == "carers"
+
+
+def test_after_crisis_says_nothing_more_without_a_need(directory_env):
+    crisis = tracker("my dad is not breathing", "crisis")
+    crisis.latest_message["intent_ranking"] = [
+        {"name": "crisis", "confidence": 1.0}, {"name": "greet", "confidence": 0.6}]
+    dispatcher = CollectingDispatcher()
+    assert run(ActionAfterCrisis(), dispatcher, crisis) == []
+    assert dispatcher.messages == []

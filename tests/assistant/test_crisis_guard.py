@@ -73,3 +73,34 @@ def test_match_reports_what_matched():
 ])
 def test_ordinary_mentions_of_pills_fire_and_emergency_are_not_a_crisis(text):
     assert detect_crisis(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "I'm thinking about ending it all",
+    "I want to end it",
+    "I'm going to take all my pills",
+    "help he is killing me",
+    "he strangled me",
+    "I'm scared for my life",
+    "life is not worth living",
+    "I can't take it anymore",
+    "i want to sleep and never wake up",
+    "my husband collapsed in the kitchen",
+    "I think she's having a stroke",
+])
+def test_more_ways_of_saying_danger(text):
+    assert detect_crisis(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "I took 2 paracetamol for my headache",
+    "I drank a bottle of water",
+    "my dad had a heart attack last year and now needs a care assessment",
+    "my mum collapsed last month and now needs help at home",
+    "my application isn't moving",
+    "I can't go on the bus alone",
+    "I want to jump in on a conversation cafe",
+    "my back is killing me",
+])
+def test_past_events_and_everyday_phrases_are_not_a_crisis(text):
+    assert detect_crisis(text) is None

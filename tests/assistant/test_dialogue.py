@@ -152,3 +152,11 @@ def test_pick_by_name_and_default_to_all():
     services = [{"name": "Harrow Carers Wellbeing Group"}, {"name": "Young Carers Club"}]
     assert pick_services(services, [], "when is the wellbeing group open") == [services[0]]
     assert pick_services(services, [], "when are they open") == services
+
+
+def test_made_up_filter_values_keep_the_previous_search(sessions):
+    previous = SearchFilters(category="carers")
+    turn = search_turn("refine_search", [{"entity": "access", "value": "teleport"}], previous,
+                       "en", sessions)
+    assert turn.messages[0]["buttons"], "asks what help is wanted instead of failing"
+    assert turn.slots["access"] == [] and turn.slots["category"] == "carers"

@@ -1,37 +1,42 @@
-"""Fixed replies through the NLG endpoint, and the REST channel's one-message contract."""
+"""Fixed replies (bot.nlg), and the REST channel's contract and guard rails."""
 import asyncio
 
-import yaml
-
-from bot.channels.rest import ContractOutputChannel, request_problem
+from bot.channels.rest import (
+    MAX_MESSAGE_CHARS,
+    ContractOutputChannel,
+    ContractRestInput,
+    request_problem,
+    text_for_pipeline,
+)
 from bot.council import council_contact
-from bot.nlg import render_response
-from bot.paths import REPO_ROOT
+from bot.nlg import crisis_reply, domain_responses, render_response
+
+EN = {"language": "en"}
 
 
 def test_every_domain_response_renders_without_leftover_fields():
-    responses = yaml.safe_load((REPO_ROOT / "domain.yml").read_text())["responses"]
+    responses = domain_responses()
     for name in responses:
-        text = render_response(name, {"slots": {"language": "en"}})["text"]
+        text = render_response(responses, name, EN)["text"]
         assert text and "{" not in text, name
 
 
 def test_council_route_is_filled_and_marked_sample_while_unverified():
-    text = render_response("utter_human_contact")["text"]
+    text = render_response(domain_responses(), "utter_human_contact", EN)["text"]
     council = council_contact()
     assert council.phone in text and council.hours in text and council.web in text
     assert "(sample number)" in text
 
 
 def test_crisis_reply_carries_type_language_and_numbers():
-    reply = render_response("utter_crisis", {"slots": {"language": "en"}})
+    reply = crisis_reply("en")
     assert reply["custom"] == {"type": "crisis", "language": "en", "dir": "ltr"}
     for number in ("999", "NHS 111", "option 2", "116 123"):
         assert number in reply["text"]
 
 
-def test_unknown_response_is_empty_not_an_error():
-    assert render_response("utter_does_not_exist") == {"text": ""}
+def test_unknown_response_is_none():
+    assert render_response(domain_responses(), "utter_does_not_exist", EN) is None
 
 
 def test_output_channel_keeps_text_and_custom_in_one_message():
@@ -50,8 +55,48 @@ def test_output_channel_drops_empty_messages():
 
 def test_request_validation():
     assert request_problem({"sender": "a", "message": "hi"}) is None
-    assert request_problem({"message": "hi", "metadata": {"language": "ro"}}) is None
+    assert request_problem({"sender": "a-1", "message": "hi", "metadata": {"language": "ro"}}) \
+        is None
     assert "message" in request_problem({"sender": "a"})
+    assert "sender" in request_problem({"message": "hi"})
     assert "sender" in request_problem({"sender": 5, "message": "hi"})
-    assert "metadata" in request_problem({"message": "hi", "metadata": "ro"})
+    assert "sender" in request_problem({"sender": "x" * 500, "message": "hi"})
+    assert "sender" in request_problem({"sender": "a b<script>", "message": "hi"})
+    assert "metadata" in request_problem({"sender": "a", "message": "hi", "metadata": "ro"})
     assert "JSON object" in request_problem(["hi"])
+
+
+def handle(message, on_new_message):
+    return asyncio.run(ContractRestInput().handle({"sender": "r1", "message": message},
+                                                  on_new_message))
+
+
+async def never_called(message):
+    raise AssertionError("an over-long message must not reach the pipeline")
+
+
+def test_over_long_message_gets_a_polite_reply_without_the_pipeline():
+    replies = handle("carers " * 1000, never_called)
+    assert len(replies) == 1 and str(MAX_MESSAGE_CHARS) in replies[0]["text"]
+
+
+def test_over_long_message_that_signals_danger_gets_the_crisis_reply_first():
+    replies = handle("blah " * 600 + "I want to kill myself", never_called)
+    assert replies[0]["custom"]["type"] == "crisis" and "999" in replies[0]["text"]
+    assert str(MAX_MESSAGE_CHARS) in replies[1]["text"]
+
+
+def test_a_failed_turn_still_answers_with_the_council_route():
+    async def broken(message):
+        raise RuntimeError("tracker store down")
+
+    replies = handle("I need a carer", broken)
+    assert "went wrong" in replies[0]["text"] and council_contact().phone in replies[0]["text"]
+    danger = handle("my dad is not breathing", broken)
+    assert danger[0]["custom"]["type"] == "crisis"
+
+
+def test_typed_payload_that_signals_danger_goes_through_nlu():
+    assert text_for_pipeline('/greet{"x": 1} I want to kill myself').startswith("greet")
+    assert text_for_pipeline('/need_carers') == "/need_carers"
+    assert text_for_pipeline("hello") == "hello"
