@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+import yaml
 
 from bot.paths import REPO_ROOT
 
@@ -61,6 +62,19 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def private_endpoints(directory: Path, actions_port: int) -> Path:
+    """endpoints.yml for a test or benchmark run: its own tracker database, so it neither
+    reads nor pollutes var/tracker.db, and the action server's real port."""
+    config = yaml.safe_load((REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    config["action_endpoint"]["url"] = f"http://127.0.0.1:{actions_port}/webhook"
+    tracker_db = directory / "tracker.db"
+    tracker_db.unlink(missing_ok=True)
+    config["tracker_store"]["db"] = str(tracker_db)
+    path = directory / "endpoints.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
 @contextlib.contextmanager
 def running_servers(model: Path, log_dir: Path, env: dict | None = None,
                     timeout: float = 180) -> Iterator[Servers]:
@@ -70,13 +84,13 @@ def running_servers(model: Path, log_dir: Path, env: dict | None = None,
                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
                    **(env or {})}
     log_dir.mkdir(parents=True, exist_ok=True)
-    (REPO_ROOT / "var").mkdir(exist_ok=True)  # the SQLite tracker store lives there
+    endpoints = private_endpoints(log_dir, actions_port)
     actions_log, rasa_log = log_dir / "actions.log", log_dir / "rasa.log"
     with actions_log.open("wb") as alog, rasa_log.open("wb") as rlog:
         actions = subprocess.Popen([sys.executable, "-m", "bot.action_server"], cwd=REPO_ROOT,
                                    env=environment, stdout=alog, stderr=subprocess.STDOUT)
         rasa = subprocess.Popen(
-            [str(RASA_BIN), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+            [str(RASA_BIN), "run", "--model", str(model), "--endpoints", str(endpoints),
              "--credentials", "credentials.yml", "--port", str(rasa_port),
              "--interface", "127.0.0.1"],
             cwd=REPO_ROOT, env=environment, stdout=rlog, stderr=subprocess.STDOUT)

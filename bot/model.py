@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from bot.paths import REPO_ROOT
@@ -39,10 +41,16 @@ def model_path() -> Path:
 
 
 def train(path: Path) -> None:
-    command = [sys.executable, "-m", "rasa", "train", "--config", "config.yml",
-               "--domain", "domain.yml", "--data", *TRAINING_DATA, "--out", str(path.parent),
-               "--fixed-model-name", path.name.removesuffix(".tar.gz")]
-    subprocess.run(command, cwd=REPO_ROOT, check=True)
+    """Train into a private folder, then move the model into place in one step, so an
+    interrupted or concurrent training never leaves a half-written model under its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".training-") as scratch:
+        name = path.name.removesuffix(".tar.gz")
+        command = [sys.executable, "-m", "rasa", "train", "--config", "config.yml",
+                   "--domain", "domain.yml", "--data", *TRAINING_DATA, "--out", scratch,
+                   "--fixed-model-name", name]
+        subprocess.run(command, cwd=REPO_ROOT, check=True)
+        os.replace(Path(scratch) / path.name, path)
 
 
 def prune(keep: Path) -> None:

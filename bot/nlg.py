@@ -85,4 +85,7 @@ class CatalogNLG(NaturalLanguageGenerator):  # type: ignore[misc]
 
     async def generate(self, utter_action: str, tracker: Any, output_channel: str,
                        **kwargs: Any) -> dict[str, Any] | None:
-        return render_response(self.responses, utter_action, tracker.current_slot_values())
+        # Rasa creates the NLG before it loads a model (domain None), then passes the
+        # model's responses with every call.
+        responses = kwargs.get("domain_responses") or self.responses
+        return render_response(responses, utter_action, tracker.current_slot_values())

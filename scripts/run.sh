@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Serve the assistant: the action server (actions + /nlg) and the Rasa server together.
+# Serve the assistant: the action server and the Rasa server together.
 # `scripts/run.sh` serves REST on RASA_PORT; `scripts/run.sh shell` opens `rasa shell` instead.
-# Ctrl-C stops both. The Makefile sets up the venv, database and model before calling this.
+# Ctrl-C stops both; if either server dies, the other is stopped too.
+# The Makefile sets up the venv, database and model before calling this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export RASA_PORT=${RASA_PORT:-5005} ACTIONS_PORT=${ACTIONS_PORT:-5055}
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
+interface=${RASA_HOST:-127.0.0.1}
 py=.venv/bin/python
 model=$($py -m bot.model path)
 mkdir -p var/log
@@ -23,18 +25,23 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-for _ in $(seq 1 60); do
+for attempt in $(seq 1 60); do
   curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null && break
-  kill -0 "$actions_pid" 2>/dev/null || { echo "error: action server did not start: see var/log/actions.log" >&2; exit 1; }
+  if ! kill -0 "$actions_pid" 2>/dev/null || [ "$attempt" = 60 ]; then
+    echo "error: the action server did not start on port $ACTIONS_PORT: see var/log/actions.log" >&2
+    exit 1
+  fi
   sleep 0.5
 done
 
 if [ "$mode" = shell ]; then
-  .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml --port "$RASA_PORT"
+  .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml --port "$RASA_PORT" \
+    --interface "$interface"
 else
   echo "Starting the assistant: REST at http://localhost:$RASA_PORT/webhooks/rest/webhook (Ctrl-C stops it)"
   .venv/bin/rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
-    --port "$RASA_PORT" --interface "${RASA_HOST:-127.0.0.1}" &
+    --port "$RASA_PORT" --interface "$interface" &
   rasa_pid=$!
-  wait "$rasa_pid"
+  wait -n "$rasa_pid" "$actions_pid" || true
+  echo "a server stopped; stopping the other (logs: var/log/actions.log)" >&2
 fi

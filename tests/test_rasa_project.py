@@ -33,7 +33,7 @@ def test_training_data_validates_without_warnings():
 
 def test_test_stories_pass(model, tmp_path):
     result = rasa("test", "core", "--model", str(model), "--stories", "tests/test_stories.yml",
-                  "--fail-on-prediction-errors", "--out", str(tmp_path))
+                  "--e2e", "--fail-on-prediction-errors", "--out", str(tmp_path))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 

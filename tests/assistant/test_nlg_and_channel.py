@@ -10,6 +10,7 @@ from bot.channels.rest import (
 )
 from bot.council import council_contact
 from bot.nlg import crisis_reply, domain_responses, render_response
+from bot.paths import REPO_ROOT
 
 EN = {"language": "en"}
 
@@ -100,3 +101,18 @@ def test_typed_payload_that_signals_danger_goes_through_nlu():
     assert text_for_pipeline('/greet{"x": 1} I want to kill myself').startswith("greet")
     assert text_for_pipeline('/need_carers') == "/need_carers"
     assert text_for_pipeline("hello") == "hello"
+
+
+def test_rasa_nlg_uses_the_responses_rasa_passes_in():
+    """Rasa builds the NLG before a model (and its domain) is loaded."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.nlg import CatalogNLG
+
+    domain = Domain.load(str(REPO_ROOT / "domain.yml"))
+    nlg = CatalogNLG(endpoint_config=None, domain=None)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    reply = asyncio.run(nlg.generate("utter_crisis", tracker, "rest",
+                                     domain_responses=domain.responses))
+    assert "116 123" in reply["text"] and reply["custom"]["type"] == "crisis"
