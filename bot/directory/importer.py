@@ -299,20 +299,26 @@ def _fill_service(service: Service, record: dict, organization_id: str | None) -
     service.last_modified = parse_datetime(modified) if modified else None
 
 
+def _upsert_shared(session: Session, model: type, data: dict, fields: tuple[str, ...]):
+    """Create or update an object several services share (organization, taxonomy term)."""
+    row = session.get(model, data["id"])
+    if row is None:
+        row = model(id=data["id"])
+        session.add(row)
+    row.name = plain_text(data["name"]) or data["name"]
+    row.description = _text(data, "description")
+    for name in fields:
+        setattr(row, name, data.get(name) or None)
+    return row
+
+
 def _store_organization(session: Session, record: dict) -> str | None:
     data = record.get("organization")
     if not isinstance(data, dict):
         known = record.get("organization_id")
         return known if known and session.get(Organization, known) else None
-    organization = session.get(Organization, data["id"])
-    if organization is None:
-        organization = Organization(id=data["id"])
-        session.add(organization)
-    organization.name = plain_text(data["name"]) or data["name"]
-    organization.description = _text(data, "description")
-    for name in ("email", "website", "logo", "uri", "parent_organization_id"):
-        setattr(organization, name, data.get(name) or None)
-    return organization.id
+    fields = ("email", "website", "logo", "uri", "parent_organization_id")
+    return _upsert_shared(session, Organization, data, fields).id
 
 
 def _schedule(row: dict) -> Schedule:
@@ -355,15 +361,8 @@ def _term(session: Session, data: dict | None, term_id: str | None) -> TaxonomyT
             raise RecordError("attributes.taxonomy_term_id",
                               f"taxonomy term {term_id} is unknown: include the taxonomy_term")
         return term
-    term = session.get(TaxonomyTerm, data["id"])
-    if term is None:
-        term = TaxonomyTerm(id=data["id"])
-        session.add(term)
-    term.name = plain_text(data["name"]) or data["name"]
-    term.description = _text(data, "description")
-    for name in ("parent_id", "taxonomy", "taxonomy_id", "term_uri", "term"):
-        setattr(term, name, data.get(name) or None)
-    return term
+    fields = ("parent_id", "taxonomy", "taxonomy_id", "term_uri", "term")
+    return _upsert_shared(session, TaxonomyTerm, data, fields)
 
 
 def _attributes(session: Session, rows: list | None, entity: str) -> list[Attribute]:
