@@ -51,7 +51,7 @@ class ActionServiceDetail(Action):
         turn = await asyncio.to_thread(
             detail_turn, message.get("intent", {}).get("name"), message.get("entities", []),
             message.get("text") or "", tracker.get_slot("listed_services") or [],
-            _language(tracker), _sessions)
+            _language(tracker), _sessions, tracker.get_slot("focused_service"))
         return _send(turn, dispatcher)
 
 

@@ -180,6 +180,7 @@ def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
             messages.append(narrowing_message(lang))
     slots = _filters_slots(filters)
     slots["listed_services"] = [s["id"] for s in result.services]
+    slots["focused_service"] = None
     return Turn(messages, slots)
 
 
@@ -195,8 +196,10 @@ def _name_words(name: str) -> set[str]:
             if len(w) > 2 and w not in _STOPWORDS}
 
 
-def pick_services(services: list[dict], entities: list[dict], text: str) -> list[dict]:
-    """The listed service(s) the resident means: by ordinal, by name, else all of them."""
+def pick_services(services: list[dict], entities: list[dict], text: str,
+                  focused: str | None = None) -> list[dict]:
+    """The listed service(s) the resident means: by ordinal, by name, else the one they last
+    asked about ("where is it?" after "phone number of the second one"), else all of them."""
     for value in entity_values(entities, "ordinal"):
         try:
             index = int(value)
@@ -210,7 +213,7 @@ def pick_services(services: list[dict], entities: list[dict], text: str) -> list
                     reverse=True)
     if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return [services[scored[0][1]]]
-    return services
+    return [s for s in services if s["id"] == focused] or services
 
 
 def detail_text(service: dict, aspect: str, lang: str) -> str:
@@ -238,7 +241,7 @@ def detail_text(service: dict, aspect: str, lang: str) -> str:
 
 
 def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids: list[str],
-                lang: str, sessions: SessionFactory) -> Turn:
+                lang: str, sessions: SessionFactory, focused: str | None = None) -> Turn:
     """Phone, opening times or address of the listed service(s) the resident asks about."""
     if not listed_ids:
         return Turn([text_message(render("detail.none_listed", lang))])
@@ -249,7 +252,7 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     except Exception:
         logger.exception("directory lookup failed")
         return Turn([directory_error_message(lang)])
-    chosen = pick_services(services, entities, text)
+    chosen = pick_services(services, entities, text, focused)
     if not chosen:
         return Turn([text_message(render("detail.none_listed", lang))])
     lines = [detail_text(service, aspect, lang) for service in chosen]
@@ -257,7 +260,7 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
         lines.append(render("service.sample", lang))
     message = {"text": "\n".join(lines),
                "custom": services_custom(chosen, None, lang, aspect=aspect)}
-    return Turn([message])
+    return Turn([message], {"focused_service": chosen[0]["id"] if len(chosen) == 1 else None})
 
 
 AFTER_CRISIS_MIN_CONFIDENCE = 0.3

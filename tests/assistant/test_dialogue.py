@@ -149,7 +149,8 @@ def test_question_without_listed_services_asks_for_a_need(sessions):
 
 
 def test_pick_by_name_and_default_to_all():
-    services = [{"name": "Harrow Carers Wellbeing Group"}, {"name": "Young Carers Club"}]
+    services = [{"id": "a", "name": "Harrow Carers Wellbeing Group"},
+                {"id": "b", "name": "Young Carers Club"}]
     assert pick_services(services, [], "when is the wellbeing group open") == [services[0]]
     assert pick_services(services, [], "when are they open") == services
 
@@ -160,3 +161,16 @@ def test_made_up_filter_values_keep_the_previous_search(sessions):
                        "en", sessions)
     assert turn.messages[0]["buttons"], "asks what help is wanted instead of failing"
     assert turn.slots["access"] == [] and turn.slots["category"] == "carers"
+
+
+def test_follow_up_about_it_means_the_service_just_asked_about(sessions):
+    listed = search_turn("need_carers", [], SearchFilters(), "en", sessions)
+    ids = listed.slots["listed_services"]
+    second = services_of(listed)["services"][1]
+    phone = detail_turn("ask_phone", entities("phone number of the second one"),
+                        "phone number of the second one", ids, "en", sessions)
+    assert phone.slots["focused_service"] == second["id"]
+    where = detail_turn("ask_opening_hours", [], "when are they open", ids, "en", sessions,
+                        focused=phone.slots["focused_service"])
+    assert [s["id"] for s in services_of(where)["services"]] == [second["id"]]
+    assert listed.slots["focused_service"] is None, "a new list forgets the old focus"
