@@ -112,14 +112,16 @@ class Service(Base):
     organization = relationship(Organization, back_populates="services")
     service_at_locations = relationship(
         "ServiceAtLocation", back_populates="service", cascade="all, delete-orphan",
-        order_by="ServiceAtLocation.position",
+        order_by="[ServiceAtLocation.position, ServiceAtLocation.id]",
     )
     schedules = relationship("Schedule", cascade="all, delete-orphan", order_by="Schedule.id")
-    phones = relationship("Phone", cascade="all, delete-orphan", order_by="Phone.position")
+    phones = relationship("Phone", cascade="all, delete-orphan",
+                          order_by="[Phone.position, Phone.id]")
     contacts = relationship("Contact", cascade="all, delete-orphan", order_by="Contact.id")
     languages = relationship("Language", cascade="all, delete-orphan", order_by="Language.id")
     attributes = relationship(
-        Attribute, cascade="all, delete-orphan", order_by=Attribute.position,
+        Attribute, cascade="all, delete-orphan",
+        order_by=lambda: [Attribute.position, Attribute.id],
         primaryjoin=lambda: and_(Service.id == foreign(Attribute.link_id),
                                  Attribute.link_entity == "service"),
         overlaps="attributes",
@@ -142,9 +144,11 @@ class Location(Base):
     accessibility = relationship(
         "Accessibility", cascade="all, delete-orphan", order_by="Accessibility.id"
     )
-    phones = relationship("Phone", cascade="all, delete-orphan", order_by="Phone.position")
+    phones = relationship("Phone", cascade="all, delete-orphan",
+                          order_by="[Phone.position, Phone.id]")
     attributes = relationship(
-        Attribute, cascade="all, delete-orphan", order_by=Attribute.position,
+        Attribute, cascade="all, delete-orphan",
+        order_by=lambda: [Attribute.position, Attribute.id],
         primaryjoin=lambda: and_(Location.id == foreign(Attribute.link_id),
                                  Attribute.link_entity == "location"),
         overlaps="attributes",
@@ -204,7 +208,8 @@ class Contact(Base):
     department = Column(Text)
     email = Column(Text)
 
-    phones = relationship("Phone", cascade="all, delete-orphan", order_by="Phone.position")
+    phones = relationship("Phone", cascade="all, delete-orphan",
+                          order_by="[Phone.position, Phone.id]")
 
 
 class Phone(Base):
