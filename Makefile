@@ -54,7 +54,7 @@ test: db model
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 validate: venv
-	$(RASA) data validate --fail-on-warnings --config config.yml --domain domain.yml --data data/nlu data/rules.yml data/stories.yml
+	$(RASA) data validate --fail-on-warnings --config config.yml --domain domain.yml --data $$($(PY) -c 'from bot.model import TRAINING_DATA; print(*TRAINING_DATA)')
 
 eval: db model
 	$(PY) scripts/evaluate_nlu.py

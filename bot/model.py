@@ -12,10 +12,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.i18n.languages import trained_languages
 from bot.paths import REPO_ROOT
 
 MODELS_DIR = REPO_ROOT / "models"
-TRAINING_DATA = ("data/nlu", "data/rules.yml", "data/stories.yml")
+# NLU data of the languages marked `trained: true` in data/languages.yml, plus dialogue data.
+TRAINING_DATA = (*(f"data/nlu/{code}.yml" for code in trained_languages()),
+                 "data/rules.yml", "data/stories.yml")
 TRAINING_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA)
 KEEP_MODELS = 3
 

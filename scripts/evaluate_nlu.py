@@ -1,6 +1,7 @@
 """`make eval`: NLU quality per language, written to results/.
 
-For each language with a held-out file tests/nlu/<lang>_heldout.yml (kept out of training):
+For each trained language (data/languages.yml) — its held-out file tests/nlu/<lang>_heldout.yml
+is kept out of training:
   - held-out evaluation of the current model  -> results/heldout-<lang>/intent_report.json
   - k-fold cross-validation on data/nlu/<lang>.yml -> results/cv-<lang>/intent_report.json
 and a summary (macro-F1, accuracy, per-intent F1) in results/summary.json.
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.i18n.languages import trained_languages
 from bot.model import ensure
 
 RESULTS = ROOT / "results"
@@ -62,8 +64,7 @@ def main() -> int:
     parser.add_argument("--skip-cv", action="store_true")
     parser.add_argument("--lang", action="append")
     args = parser.parse_args()
-    languages = args.lang or sorted(p.name.split("_")[0]
-                                    for p in (ROOT / "tests" / "nlu").glob("*_heldout.yml"))
+    languages = args.lang or trained_languages()
     model = ensure()
     results = {lang: evaluate(lang, args.folds, args.skip_cv, model) for lang in languages}
     RESULTS.mkdir(exist_ok=True)

@@ -8,11 +8,12 @@ import sys
 
 import pytest
 
+from bot.i18n.languages import trained_languages
 from bot.model import TRAINING_DATA
 from bot.paths import REPO_ROOT
 
 pytestmark = pytest.mark.model
-MACRO_F1_TARGET = {"en": 0.95}
+MACRO_F1_TARGET = {"en": 0.95}  # trained languages; others 0.92 (issue 3)
 
 
 def rasa(*args, cwd=REPO_ROOT):
@@ -37,7 +38,7 @@ def test_test_stories_pass(model, tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-@pytest.mark.parametrize("lang", sorted(MACRO_F1_TARGET))
+@pytest.mark.parametrize("lang", trained_languages())
 def test_heldout_intent_macro_f1(model, tmp_path, lang):
     result = rasa("test", "nlu", "--model", str(model), "--nlu", f"tests/nlu/{lang}_heldout.yml",
                   "--out", str(tmp_path))
@@ -45,5 +46,5 @@ def test_heldout_intent_macro_f1(model, tmp_path, lang):
     report = json.loads((tmp_path / "intent_report.json").read_text())
     macro_f1 = report["macro avg"]["f1-score"]
     errors = json.loads((tmp_path / "intent_errors.json").read_text())
-    assert macro_f1 >= MACRO_F1_TARGET[lang], (macro_f1, errors[:20])
+    assert macro_f1 >= MACRO_F1_TARGET.get(lang, 0.92), (macro_f1, errors[:20])
     assert report["crisis"]["recall"] == 1.0, [e for e in errors if e["intent"] == "crisis"]
