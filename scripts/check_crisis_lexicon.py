@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.safety.crisis import detect_crisis
 
-ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]*\})")
 
 
 def examples(path: Path):
