@@ -35,10 +35,16 @@ class CrisisMatch:
     matched_text: str
 
 
+# Arabic-script vowel marks (tashkeel), superscript alef and the stretching tatweel: optional
+# in writing, so patterns are written without them and messages are matched without them.
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+
 def normalise(text: str) -> str:
-    """Fold case, width and apostrophes so one pattern serves many spellings."""
+    """Fold case, width, apostrophes and Arabic vowel marks so one pattern serves many
+    spellings."""
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
-    return re.sub(r"\s+", " ", folded)
+    return re.sub(r"\s+", " ", _ARABIC_MARKS.sub("", folded))
 
 
 def _compile(path: Path) -> Lexicon:

@@ -120,3 +120,11 @@ def test_lexicon_against_every_labelled_example():
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
     assert "false alarms 0/" in result.stdout
+
+
+@pytest.mark.parametrize("text", [
+    "أُرِيدُ أَنْ أَنْتَحِرَ",      # "I want to kill myself", fully vowelled
+    "اريد ان انتـــحر",            # stretched with tatweel inside the word
+])
+def test_arabic_vowel_marks_and_stretching_do_not_hide_danger(text):
+    assert detect_crisis(text) is not None
