@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "elements", "custom")
 MAX_MESSAGE_CHARS = 2000
+# Beyond this a request is refused outright (413) rather than scanned for danger: no person
+# types it, and scanning megabytes would stall every other resident's conversation.
+MAX_REQUEST_CHARS = 50_000
 MAX_SENDER_CHARS = 128
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_.:@-]+")
 
@@ -135,6 +138,9 @@ class ContractRestInput(RestInput):
             problem = request_problem(body)
             if problem:
                 return response.json({"error": problem}, status=400)
+            if len(body["message"]) > MAX_REQUEST_CHARS:
+                return response.json({"error": f"\"message\" is longer than "
+                                      f"{MAX_REQUEST_CHARS} characters"}, status=413)
             return response.json(await self.handle(body, on_new_message))
 
         return webhook

@@ -92,3 +92,12 @@ def test_bad_requests_get_a_clear_400(servers):
     reply = requests.post(servers.webhook, data=b"{not json", timeout=10,
                           headers={"Content-Type": "application/json"})
     assert reply.status_code == 400
+
+
+def test_huge_message_is_refused_and_long_message_gets_a_polite_reply(servers, resident):
+    huge = requests.post(servers.webhook, json={"sender": "x", "message": "a" * 60_000},
+                         timeout=10)
+    assert huge.status_code == 413 and "error" in huge.json()
+    reply = resident.say("I need help " * 300)
+    assert "too long" in reply[0]["text"]
+    assert resident.say("hello")[0]["text"].startswith("Hello"), "the conversation goes on"
