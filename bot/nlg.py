@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from bot.council import council_contact
-from bot.i18n.catalog import SOURCE_LANGUAGE, direction
+from bot.i18n.catalog import SOURCE_LANGUAGE, direction, load_catalog
 from bot.paths import REPO_ROOT
 
 DOMAIN_FILE = REPO_ROOT / "domain.yml"
@@ -41,10 +41,21 @@ def conversation_language(slots: dict | None) -> str:
     return (slots or {}).get("language") or SOURCE_LANGUAGE
 
 
-def render_variation(variation: dict, lang: str) -> dict:
-    """One domain response variation as the reply residents get."""
+def _text_in(name: str, variation: dict, lang: str) -> tuple[str, str]:
+    """(text, language it is in): the catalog's translation of response ``name`` when ``lang``
+    has one, else the English text from the domain."""
+    catalog = load_catalog(lang) if lang != SOURCE_LANGUAGE else None
+    entry = catalog.entries.get(f"response.{name}") if catalog else None
+    if entry is not None:
+        return entry.text, lang
+    return variation.get("text", ""), SOURCE_LANGUAGE
+
+
+def render_variation(variation: dict, lang: str, name: str = "") -> dict:
+    """One domain response variation as the reply residents get, in ``lang`` if possible."""
     variation = copy.deepcopy(variation)
-    reply: dict = {"text": _fill(variation.get("text", ""), council_contact().fields())}
+    text, lang = _text_in(name, variation, lang)
+    reply: dict = {"text": _fill(text, council_contact().fields())}
     if variation.get("buttons"):
         reply["buttons"] = variation["buttons"]
     if isinstance(variation.get("custom"), dict):
@@ -57,7 +68,7 @@ def render_response(responses: dict, name: str, slots: dict | None = None) -> di
     variations = responses.get(name)
     if not variations:
         return None
-    return render_variation(variations[0], conversation_language(slots))
+    return render_variation(variations[0], conversation_language(slots), name)
 
 
 @lru_cache(maxsize=1)

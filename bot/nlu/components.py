@@ -18,6 +18,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.i18n.detect import detect_language, explicit_language, switches_language
 from bot.nlu.lexicon import find_entities
 from bot.safety.crisis import detect_crisis
 
@@ -94,4 +95,33 @@ class LexiconEntityExtractor(_StatelessComponent, EntityExtractorMixin):
                 tagged = self.add_extractor_name(found)
                 message.set(ENTITIES, [*(message.get(ENTITIES) or []), *tagged],
                             add_to_output=True)
+        return messages
+
+
+REPLY_LANGUAGE_ENTITY = "reply_language"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
+    """Sets the conversation's reply language (slot ``language``, via entity
+    ``reply_language``) by DESIGN.md's rule: an explicit choice in the message metadata wins;
+    a confident detection of a message of three or more words switches; otherwise no entity,
+    so the slot keeps its value. The detection is also added to the parse data."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            detection = detect_language(text)
+            if detection is not None:
+                message.set("language_detection", {"language": detection.language,
+                                                   "confidence": round(detection.confidence, 3),
+                                                   "method": detection.method},
+                            add_to_output=True)
+            chosen = explicit_language(message.get("metadata")) or \
+                (detection.language if switches_language(text, detection) else None)
+            if chosen:
+                entity = {"entity": REPLY_LANGUAGE_ENTITY, "value": chosen, "start": 0,
+                          "end": 0, "text": ""}
+                message.set(ENTITIES, [*(message.get(ENTITIES) or []),
+                                       *self.add_extractor_name([entity])], add_to_output=True)
         return messages

@@ -116,3 +116,18 @@ def test_rasa_nlg_uses_the_responses_rasa_passes_in():
     reply = asyncio.run(nlg.generate("utter_crisis", tracker, "rest",
                                      domain_responses=domain.responses))
     assert "116 123" in reply["text"] and reply["custom"]["type"] == "crisis"
+
+
+def test_fixed_replies_come_in_the_conversation_language():
+    reply = render_response(domain_responses(), "utter_crisis", {"language": "ro"})
+    assert reply["custom"] == {"type": "crisis", "language": "ro", "dir": "ltr"}
+    assert "116 123" in reply["text"] and reply["text"] != crisis_reply("en")["text"]
+    urdu = render_response(domain_responses(), "utter_human_contact", {"language": "ur"})
+    assert council_contact().phone in urdu["text"] and "{" not in urdu["text"]
+    assert render_response(domain_responses(), "utter_crisis", {"language": "ar"})["custom"][
+        "dir"] == "rtl"
+
+
+def test_language_without_a_catalog_gets_english_and_says_so():
+    reply = render_response(domain_responses(), "utter_crisis", {"language": "xx"})
+    assert reply["custom"]["language"] == "en" and reply["text"] == crisis_reply("en")["text"]

@@ -101,3 +101,18 @@ def test_huge_message_is_refused_and_long_message_gets_a_polite_reply(servers, r
     reply = resident.say("I need help " * 300)
     assert "too long" in reply[0]["text"]
     assert resident.say("hello")[0]["text"].startswith("Hello"), "the conversation goes on"
+
+
+def test_language_chosen_in_metadata_is_used_for_replies(servers):
+    from live.conftest import Resident
+
+    romanian = Resident(servers.webhook, metadata={"language": "ro"})
+    reply = romanian.say("hello")[0]
+    english_greeting = Resident(servers.webhook).say("hello")[0]["text"]
+    assert reply["text"] and reply["text"] != english_greeting
+    crisis = romanian.say("I want to kill myself")[0]
+    assert crisis["custom"] == {"type": "crisis", "language": "ro", "dir": "ltr"}
+    assert "116 123" in crisis["text"]
+    services = Resident(servers.webhook, metadata={"language": "ur"}).say(
+        "I need an interpreter for my mother")[0]
+    assert services["custom"]["language"] == "ur" and services["custom"]["dir"] == "rtl"
