@@ -27,6 +27,12 @@ from bot.directory.models import (
 )
 
 
+def ordered(rows) -> list:
+    """Child rows in their stored order: feed position where there is one, then id. Sorted
+    here rather than trusted to the session, whose loaded collections keep insertion order."""
+    return sorted(rows, key=lambda row: (getattr(row, "position", 0) or 0, row.id))
+
+
 def _clean(data: dict) -> dict:
     return {k: v for k, v in data.items() if v is not None and v != []}
 
@@ -80,7 +86,7 @@ def _attribute(row: Attribute) -> dict:
 
 def _contact(row: Contact) -> dict:
     data = _columns(row, ("id", "name", "title", "department", "email"))
-    data["phones"] = [_phone(p) for p in row.phones]
+    data["phones"] = [_phone(p) for p in ordered(row.phones)]
     return _clean(data)
 
 
@@ -90,13 +96,13 @@ def _location(row: Location) -> dict:
     data["addresses"] = [
         _clean(_columns(a, ("id", "attention", "address_1", "address_2", "city", "region",
                             "state_province", "postal_code", "country", "address_type")))
-        for a in row.addresses
+        for a in ordered(row.addresses)
     ]
     data["accessibility"] = [
-        _clean(_columns(a, ("id", "description", "details", "url"))) for a in row.accessibility
+        _clean(_columns(a, ("id", "description", "details", "url"))) for a in ordered(row.accessibility)
     ]
-    data["phones"] = [_phone(p) for p in row.phones]
-    data["attributes"] = [_attribute(a) for a in row.attributes]
+    data["phones"] = [_phone(p) for p in ordered(row.phones)]
+    data["attributes"] = [_attribute(a) for a in ordered(row.attributes)]
     return _clean(data)
 
 
@@ -104,7 +110,7 @@ def _service_at_location(row: ServiceAtLocation) -> dict:
     return _clean({
         "id": row.id, "service_id": row.service_id, "location_id": row.location_id,
         "description": row.description, "location": _location(row.location),
-        "schedules": [_schedule(s) for s in row.schedules],
+        "schedules": [_schedule(s) for s in ordered(row.schedules)],
     })
 
 
@@ -117,13 +123,13 @@ def service_to_oruk(service: Service) -> dict:
     ))
     data.update({
         "organization": _organization(service.organization),
-        "schedules": [_schedule(s) for s in service.schedules],
-        "service_at_locations": [_service_at_location(s) for s in service.service_at_locations],
+        "schedules": [_schedule(s) for s in ordered(service.schedules)],
+        "service_at_locations": [_service_at_location(s) for s in ordered(service.service_at_locations)],
         "languages": [_clean(_columns(lang, ("id", "name", "code", "note")))
-                      for lang in service.languages],
-        "contacts": [_contact(c) for c in service.contacts],
-        "phones": [_phone(p) for p in service.phones],
-        "attributes": [_attribute(a) for a in service.attributes],
+                      for lang in ordered(service.languages)],
+        "contacts": [_contact(c) for c in ordered(service.contacts)],
+        "phones": [_phone(p) for p in ordered(service.phones)],
+        "attributes": [_attribute(a) for a in ordered(service.attributes)],
     })
     return _clean(data)
 
