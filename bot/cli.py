@@ -171,10 +171,45 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("db", help="database maintenance")
     sub.add_argument("action", choices=["upgrade"])
     sub.set_defaults(run=cmd_db)
+    sub = commands.add_parser("i18n", help="reply catalogs: status, export LANG, import FILE")
+    sub.add_argument("action", choices=("status", "export", "import"))
+    sub.add_argument("target", nargs="?", help="LANG for export, FILE for import")
+    sub.add_argument("--out", default="-", help="export: file to write (default stdout)")
+    sub.set_defaults(run=cmd_i18n)
     sub = commands.add_parser("seed", help="import the bundled Harrow directory")
     sub.add_argument("--force", action="store_true", help="re-import even if not empty")
     sub.set_defaults(run=cmd_seed)
     return parser
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from bot.i18n import review
+
+    try:
+        if args.action == "status":
+            for row in review.status():
+                missing = f", missing {len(row.missing)}" if row.missing else ""
+                print(f"{row.language}  {row.name:<12} {row.entries} entries, "
+                      f"{row.reviewed} reviewed{missing}")
+            return 0
+        if not args.target:
+            raise CommandError(f"i18n {args.action} needs "
+                               f"{'a language code' if args.action == 'export' else 'a CSV file'}")
+        if args.action == "export":
+            text = review.export_csv(args.target)
+            if args.out == "-":
+                sys.stdout.write(text)
+            else:
+                Path(args.out).write_text(text, encoding="utf-8")
+            return 0
+        result = review.import_csv(Path(args.target))
+    except review.ReviewFileError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"{result.language}: {result.updated} entries updated, "
+          f"{len(result.rejected)} rejected")
+    for key, reason in result.rejected:
+        print(f"  rejected {key}: {reason}")
+    return 1 if result.rejected else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,160 @@
+"""Translators' workflow for the reply catalogs (``python -m bot i18n ...``).
+
+``status`` counts entries and reviewed entries per language; ``export`` writes one language as
+a CSV a translator can open in a spreadsheet (key, English, translation, reviewed);
+``import`` reads it back, keeping every valid row and reporting each rejected one.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.i18n.catalog import CATALOG_DIR, SOURCE_LANGUAGE
+from bot.nlg import domain_responses
+
+FIELD = re.compile(r"{(\w+)}")
+COLUMNS = ("language", "key", "english", "translation", "reviewed")
+YES = {"yes", "y", "true", "1", "x"}
+
+
+class ReviewFileError(ValueError):
+    """A file the translator or operator must fix; the message names it and the fix."""
+
+
+def source_texts(directory: Path = CATALOG_DIR) -> dict[str, str]:
+    """Every text a language must translate: the English catalog and the domain responses."""
+    english = _read(directory / f"{SOURCE_LANGUAGE}.yml")
+    texts = {key: value["text"] for key, value in english["entries"].items()}
+    texts.update({f"response.{name}": variations[0].get("text", "")
+                  for name, variations in domain_responses().items()})
+    return texts
+
+
+def _read(path: Path) -> dict:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as err:
+        raise ReviewFileError(f"{path}: {err.strerror}: check the language code") from err
+    except yaml.YAMLError as err:
+        raise ReviewFileError(f"{path}: not valid YAML ({err}): fix the file") from err
+    raw.setdefault("entries", {})
+    return raw
+
+
+@dataclass
+class LanguageStatus:
+    language: str
+    name: str
+    entries: int
+    reviewed: int
+    missing: list[str]
+
+
+def status(directory: Path = CATALOG_DIR) -> list[LanguageStatus]:
+    wanted = source_texts(directory)
+    rows = []
+    for path in sorted(directory.glob("*.yml")):
+        raw = _read(path)
+        entries = raw["entries"]
+        if path.stem == SOURCE_LANGUAGE:  # English responses live in domain.yml
+            present = set(wanted)
+            reviewed = sum(bool(e.get("reviewed")) for e in entries.values()) + \
+                len(wanted) - len(entries)
+        else:
+            present = set(entries) & set(wanted)
+            reviewed = sum(bool(entries[k].get("reviewed")) for k in present)
+        rows.append(LanguageStatus(path.stem, raw.get("name", path.stem), len(present),
+                                   reviewed, sorted(set(wanted) - present)))
+    return rows
+
+
+def export_csv(lang: str, directory: Path = CATALOG_DIR) -> str:
+    entries = _read(directory / f"{lang}.yml")["entries"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for key, english in source_texts(directory).items():
+        entry = entries.get(key) or {}
+        writer.writerow([lang, key, english, entry.get("text", ""),
+                         "yes" if entry.get("reviewed") else "no"])
+    return out.getvalue()
+
+
+@dataclass
+class ImportResult:
+    language: str
+    updated: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _check_row(row: dict, wanted: dict[str, str]) -> str | None:
+    key, text = row.get("key") or "", row.get("translation") or ""
+    if key not in wanted:
+        return "unknown key"
+    if not text.strip():
+        return "empty translation"
+    if set(FIELD.findall(text)) != set(FIELD.findall(wanted[key])):
+        return (f"placeholders {sorted(set(FIELD.findall(text)))} differ from the English "
+                f"{sorted(set(FIELD.findall(wanted[key])))}")
+    return None
+
+
+def _rows(path: Path) -> list[dict]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as err:
+        raise ReviewFileError(f"{path}: {err.strerror}: check the path") from err
+    except (csv.Error, UnicodeDecodeError) as err:
+        raise ReviewFileError(f"{path}: not a readable UTF-8 CSV ({err}): save it as CSV "
+                              "UTF-8 and try again") from err
+    if not rows or not set(COLUMNS) <= set(rows[0]):
+        raise ReviewFileError(f"{path}: needs the columns {', '.join(COLUMNS)}: start from "
+                              "`python -m bot i18n export LANG`")
+    return rows
+
+
+def import_csv(path: Path, directory: Path = CATALOG_DIR) -> ImportResult:
+    rows = _rows(path)
+    languages = {row["language"] for row in rows}
+    if len(languages) != 1 or not (directory / f"{next(iter(languages))}.yml").exists():
+        raise ReviewFileError(f"{path}: the language column must name one existing catalog "
+                              f"(found {sorted(languages)})")
+    lang = languages.pop()
+    if lang == SOURCE_LANGUAGE:
+        raise ReviewFileError(f"{path}: English is the source: edit domain.yml and "
+                              "data/i18n/en.yml instead")
+    catalog_path = directory / f"{lang}.yml"
+    raw, wanted = _read(catalog_path), source_texts(directory)
+    result = ImportResult(lang)
+    for row in rows:
+        problem = _check_row(row, wanted)
+        if problem:
+            result.rejected.append((row.get("key") or "?", problem))
+            continue
+        raw["entries"][row["key"]] = {"text": row["translation"],
+                                      "reviewed": (row.get("reviewed") or "").strip().lower()
+                                      in YES}
+        result.updated += 1
+    _write(catalog_path, raw, list(wanted))
+    return result
+
+
+def _write(path: Path, raw: dict, order: list[str]) -> None:
+    entries = raw["entries"]
+    keys = [k for k in order if k in entries] + [k for k in entries if k not in order]
+    lines = [(f"# Reply catalog, {raw.get('name', path.stem)}. Edit with `python -m bot i18n "
+             "export/import`; reviewed: true only after a fluent speaker has checked it."),
+             f"language: {json.dumps(raw.get('language', path.stem), ensure_ascii=False)}",
+             f"name: {json.dumps(raw.get('name', path.stem), ensure_ascii=False)}",
+             f"direction: {raw.get('direction', 'ltr')}", "entries:"]
+    lines += [f"  {key}: {{text: {json.dumps(entries[key]['text'], ensure_ascii=False)}, "
+              f"reviewed: {'true' if entries[key].get('reviewed') else 'false'}}}"
+              for key in keys]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
