@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from urllib.parse import quote_plus
 
 from bot.council import council_contact
-from bot.i18n.catalog import direction, render
+from bot.i18n.catalog import SOURCE_LANGUAGE, direction, render
 
 DESCRIPTION_CHARS = 160
 MAP_SEARCH_URL = "https://www.openstreetmap.org/search?query={query}"
@@ -108,6 +108,8 @@ def services_message(services: list[dict], total: int, category: str, filters: s
         lines.append(render("services.more", lang, total=total, count=count))
     if any(s.get("sample_data") for s in services):
         lines.append(render("service.sample", lang))
+    if lang != SOURCE_LANGUAGE and not all(s.get("machine_translated") for s in services):
+        lines.append(render("services.untranslated", lang))
     return {"text": "\n".join(lines),
             "custom": services_custom(services, category, lang, total=total)}
 

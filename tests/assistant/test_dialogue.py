@@ -174,3 +174,12 @@ def test_follow_up_about_it_means_the_service_just_asked_about(sessions):
                         focused=phone.slots["focused_service"])
     assert [s["id"] for s in services_of(where)["services"]] == [second["id"]]
     assert listed.slots["focused_service"] is None, "a new list forgets the old focus"
+
+
+def test_reply_in_another_language_says_what_is_still_in_english(sessions):
+    turn = search_turn("need_carers", [], SearchFilters(), "ro", sessions)
+    message = turn.messages[0]
+    assert message["custom"]["language"] == "ro"
+    assert "engleză" in message["text"].splitlines()[-1]
+    english = search_turn("need_carers", [], SearchFilters(), "en", sessions).messages[0]
+    assert "in English" not in english["text"]
