@@ -10,11 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue import Turn, detail_turn, filters_from_slots, need_behind_crisis, search_turn
 from bot.directory.db import session_factory
+from bot.i18n.translate import MachineTranslator
 
 
 def _sessions():
     """A directory session, opened lazily so connection errors reach bot.dialogue's handler."""
     return session_factory()()
+
+
+TRANSLATOR = MachineTranslator(_sessions)
 
 
 def _language(tracker: Tracker) -> str:
@@ -37,7 +41,7 @@ class ActionFindServices(Action):
         message = tracker.latest_message
         turn = await asyncio.to_thread(
             search_turn, message.get("intent", {}).get("name"), message.get("entities", []),
-            filters_from_slots(tracker.slots), _language(tracker), _sessions)
+            filters_from_slots(tracker.slots), _language(tracker), _sessions, TRANSLATOR)
         return _send(turn, dispatcher)
 
 
@@ -69,5 +73,5 @@ class ActionAfterCrisis(Action):
             return []
         turn = await asyncio.to_thread(search_turn, need, message.get("entities", []),
                                        filters_from_slots(tracker.slots), _language(tracker),
-                                       _sessions)
+                                       _sessions, TRANSLATOR)
         return _send(turn, dispatcher)

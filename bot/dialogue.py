@@ -20,6 +20,7 @@ from bot.directory.search import (
     get_service,
 )
 from bot.i18n.catalog import render
+from bot.i18n.translate import MachineTranslator, translate_services
 from bot.replies import (
     category_label,
     contact_route,
@@ -138,7 +139,8 @@ def _run_search(sessions: SessionFactory, filters: SearchFilters):
 
 
 def search_turn(intent: str | None, entities: list[dict], previous: SearchFilters,
-                lang: str, sessions: SessionFactory) -> Turn:
+                lang: str, sessions: SessionFactory,
+                translator: MachineTranslator | None = None) -> Turn:
     """Services for the resident's need, narrowed by whatever they have told us so far."""
     filters = filters_for_turn(intent, entities, previous)
     if filters.category is None:
@@ -160,7 +162,9 @@ def search_turn(intent: str | None, entities: list[dict], previous: SearchFilter
     except Exception:  # the resident still gets the council route, never a stack trace
         logger.exception("directory search failed")
         return Turn([directory_error_message(lang)], _filters_slots(previous))
-    return _search_reply(intent, filters, shown_filters, result, lang, notes)
+    services = translate_services(result.services, lang, translator)
+    return _search_reply(intent, filters, shown_filters, replace(result, services=services),
+                         lang, notes)
 
 
 def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:

@@ -108,6 +108,8 @@ def services_message(services: list[dict], total: int, category: str, filters: s
         lines.append(render("services.more", lang, total=total, count=count))
     if any(s.get("sample_data") for s in services):
         lines.append(render("service.sample", lang))
+    if any(s.get("machine_translated") for s in services):
+        lines.append(render("services.machine_translated", lang))
     if lang != SOURCE_LANGUAGE and not all(s.get("machine_translated") for s in services):
         lines.append(render("services.untranslated", lang))
     return {"text": "\n".join(lines),

@@ -257,3 +257,16 @@ class Language(Base):
     name = Column(Text)
     code = Column(String(10), index=True)
     note = Column(Text)
+
+
+class TranslationCache(Base):
+    """Machine translations of directory text, never shown as reviewed (DESIGN.md)."""
+
+    __tablename__ = "translation_cache"
+
+    source_hash = Column(String(64), primary_key=True)  # sha256 of provider, languages, text
+    source_language = Column(String(10), nullable=False)
+    target_language = Column(String(10), nullable=False)
+    provider = Column(String(40), nullable=False)
+    text = Column(Text, nullable=False)
+    created = Column(DateTime(timezone=True), nullable=False)

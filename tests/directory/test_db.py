@@ -34,7 +34,7 @@ def test_upgrade_twice_is_harmless(db_url: str) -> None:
     db.upgrade(db_url)
     db.upgrade(db_url)
     with db.engine(db_url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0001"
+        assert MigrationContext.configure(connection).get_current_revision() == "0002"
 
 
 def test_models_and_migrations_agree(db_url: str) -> None:

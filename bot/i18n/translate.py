@@ -1,0 +1,161 @@
+"""Machine translation of directory text (service descriptions), with a cache and a breaker.
+
+- Provider: deep-translator's GoogleTranslator by default; ``TRANSLATION_PROVIDER`` names
+  another deep-translator class that needs no key (e.g. ``MyMemoryTranslator``), or ``off``.
+- A hard time budget per reply (``TRANSLATION_TIMEOUT``, default 2 s, for all texts
+  together): whatever is not back by then stays in English and the reply says so.
+- Every translation is cached in the directory database (source hash, languages, provider,
+  text, created) and is never shown as reviewed (the contract marks it machine_translated).
+- A circuit breaker stops calling a provider after repeated failures, for a cool-down.
+Only directory text is sent: residents' own messages never leave the server.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.directory.models import TranslationCache
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PROVIDER = "GoogleTranslator"
+DEFAULT_TIMEOUT_S = 2.0
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="translate")
+
+
+@dataclass
+class CircuitBreaker:
+    """Open after ``threshold`` failures in a row; let one call through after ``cooldown_s``."""
+
+    threshold: int = 3
+    cooldown_s: float = 60.0
+    clock: Callable[[], float] = time.monotonic
+    failures: int = 0
+    opened_at: float | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def allows(self) -> bool:
+        with self.lock:
+            return self.opened_at is None or self.clock() - self.opened_at >= self.cooldown_s
+
+    def success(self) -> None:
+        with self.lock:
+            self.failures, self.opened_at = 0, None
+
+    def failure(self) -> None:
+        with self.lock:
+            self.failures += 1
+            if self.failures >= self.threshold:
+                self.opened_at = self.clock()
+
+
+def cache_key(provider: str, source: str, target: str, text: str) -> str:
+    return hashlib.sha256(f"{provider}\x1f{source}\x1f{target}\x1f{text}".encode()).hexdigest()
+
+
+def _provider_call(provider: str, source: str, target: str) -> Callable[[str], str]:
+    import deep_translator
+
+    translator_class = getattr(deep_translator, provider)
+    return translator_class(source=source, target=target).translate
+
+
+class MachineTranslator:
+    def __init__(self, sessions: Callable, provider: str | None = None,
+                 timeout_s: float | None = None, breaker: CircuitBreaker | None = None):
+        self.sessions = sessions
+        self.provider = provider or os.environ.get("TRANSLATION_PROVIDER", DEFAULT_PROVIDER)
+        self.timeout_s = timeout_s if timeout_s is not None else float(
+            os.environ.get("TRANSLATION_TIMEOUT", DEFAULT_TIMEOUT_S))
+        self.breaker = breaker or CircuitBreaker()
+
+    @property
+    def enabled(self) -> bool:
+        return self.provider.lower() not in ("", "off", "none")
+
+    def translate_all(self, texts: list[str], target: str, source: str = "en") -> dict[str, str]:
+        """Translations of ``texts`` that could be had in time (cache first); missing ones
+        are simply absent, so the caller keeps the English."""
+        wanted = sorted({t for t in texts if t and t.strip()})
+        if not self.enabled or target == source or not wanted:
+            return {}
+        found = self._cached(wanted, source, target)
+        missing = [t for t in wanted if t not in found]
+        if missing and self.breaker.allows():
+            fresh = self._fetch(missing, source, target)
+            found.update(fresh)
+            self._store(fresh, source, target)
+        return found
+
+    def _fetch(self, texts: list[str], source: str, target: str) -> dict[str, str]:
+        try:
+            call = _provider_call(self.provider, source, target)
+        except Exception as err:  # noqa: BLE001 - unknown provider or unsupported language
+            logger.warning("translation provider %s unusable for %s->%s: %s", self.provider,
+                           source, target, err)
+            self.breaker.failure()
+            return {}
+        futures = {_POOL.submit(call, text): text for text in texts}
+        done, not_done = wait(futures, timeout=self.timeout_s)
+        results: dict[str, str] = {}
+        for future in done:
+            try:
+                translated = future.result()
+            except Exception as err:  # noqa: BLE001 - third-party code: 429, 5xx, network…
+                logger.warning("translation failed (%s): %s", self.provider, err)
+                self.breaker.failure()
+                continue
+            if isinstance(translated, str) and translated.strip():
+                results[futures[future]] = translated.strip()
+                self.breaker.success()
+        if not_done:
+            logger.warning("translation timed out after %.1f s (%d texts)", self.timeout_s,
+                           len(not_done))
+            self.breaker.failure()
+        return results
+
+    def _cached(self, texts: list[str], source: str, target: str) -> dict[str, str]:
+        keys = {cache_key(self.provider, source, target, t): t for t in texts}
+        try:
+            with self.sessions() as session:
+                rows = session.query(TranslationCache).filter(
+                    TranslationCache.source_hash.in_(list(keys))).all()
+                return {keys[row.source_hash]: row.text for row in rows}
+        except SQLAlchemyError:
+            logger.exception("translation cache unavailable")
+            return {}
+
+    def _store(self, translations: dict[str, str], source: str, target: str) -> None:
+        if not translations:
+            return
+        now = datetime.now(timezone.utc)
+        try:
+            with self.sessions() as session:
+                for text, translated in translations.items():
+                    session.merge(TranslationCache(
+                        source_hash=cache_key(self.provider, source, target, text),
+                        source_language=source, target_language=target,
+                        provider=self.provider, text=translated, created=now))
+                session.commit()
+        except SQLAlchemyError:
+            logger.exception("could not cache translations")
+
+
+def translate_services(services: list[dict], target: str,
+                       translator: MachineTranslator | None) -> list[dict]:
+    """The services with descriptions machine translated where possible (and marked so)."""
+    if translator is None or target == "en":
+        return services
+    translated = translator.translate_all([s.get("description", "") for s in services], target)
+    return [{**s, "description": translated[s["description"]], "machine_translated": True}
+            if s.get("description") in translated else s for s in services]
+
