@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue import Turn, detail_turn, filters_from_slots, need_behind_crisis, search_turn
 from bot.directory.db import session_factory
+from bot.i18n.languages import configured_languages
 from bot.i18n.translate import MachineTranslator
 
 
@@ -22,7 +23,10 @@ TRANSLATOR = MachineTranslator(_sessions)
 
 
 def _language(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or "en"
+    """The conversation's language, if it is a configured one (a typed payload can set
+    the slot to anything)."""
+    lang = tracker.get_slot("language")
+    return lang if lang in configured_languages() else "en"
 
 
 def _send(turn: Turn, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:

@@ -200,7 +200,8 @@ def cmd_i18n(args: argparse.Namespace) -> int:
             if args.out == "-":
                 sys.stdout.write(text)
             else:
-                Path(args.out).write_text(text, encoding="utf-8")
+                # with a byte-order mark, so spreadsheet programs read it as UTF-8
+                Path(args.out).write_text(text, encoding="utf-8-sig")
             return 0
         result = review.import_csv(Path(args.target))
     except review.ReviewFileError as exc:

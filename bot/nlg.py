@@ -41,12 +41,17 @@ def conversation_language(slots: dict | None) -> str:
     return (slots or {}).get("language") or SOURCE_LANGUAGE
 
 
+def _is_crisis(variation: dict) -> bool:
+    return isinstance(variation.get("custom"), dict) and variation["custom"].get("type") == "crisis"
+
+
 def _text_in(name: str, variation: dict, lang: str) -> tuple[str, str]:
     """(text, language it is in): the catalog's translation of response ``name`` when ``lang``
-    has one, else the English text from the domain."""
+    has one, else the English text from the domain. The crisis reply is only ever reviewed
+    text: an unreviewed translation of it is not used (DESIGN.md)."""
     catalog = load_catalog(lang) if lang != SOURCE_LANGUAGE else None
     entry = catalog.entries.get(f"response.{name}") if catalog else None
-    if entry is not None:
+    if entry is not None and (entry.reviewed or not _is_crisis(variation)):
         return entry.text, lang
     return variation.get("text", ""), SOURCE_LANGUAGE
 
@@ -55,7 +60,13 @@ def render_variation(variation: dict, lang: str, name: str = "") -> dict:
     """One domain response variation as the reply residents get, in ``lang`` if possible."""
     variation = copy.deepcopy(variation)
     text, lang = _text_in(name, variation, lang)
-    reply: dict = {"text": _fill(text, council_contact().fields())}
+    try:
+        filled = _fill(text, council_contact().fields())
+    except (ValueError, AttributeError, IndexError, KeyError):  # a broken translation
+        logger.error("response %s in %s does not render; using English", name, lang)
+        text, lang = variation.get("text", ""), SOURCE_LANGUAGE
+        filled = _fill(text, council_contact().fields())
+    reply: dict = {"text": filled}
     if variation.get("buttons"):
         reply["buttons"] = variation["buttons"]
     if isinstance(variation.get("custom"), dict):

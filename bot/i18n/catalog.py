@@ -74,7 +74,7 @@ def render(key: str, lang: str = SOURCE_LANGUAGE, **fields: object) -> str:
         if catalog and key in catalog.entries:
             try:
                 return catalog.entries[key].text.format(**fields)
-            except (KeyError, IndexError, ValueError):  # a translator's broken {field}
+            except (KeyError, IndexError, ValueError, AttributeError):  # a broken {field}
                 if candidate == SOURCE_LANGUAGE:
                     raise
     raise KeyError(f"no catalog entry {key!r} in {lang!r} or {SOURCE_LANGUAGE!r}")

@@ -9,18 +9,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from bot.i18n.catalog import CATALOG_DIR, SOURCE_LANGUAGE
+from bot.i18n.catalog import CATALOG_DIR, SOURCE_LANGUAGE, CatalogError, _parse
 from bot.nlg import domain_responses
 
 FIELD = re.compile(r"{(\w+)}")
 COLUMNS = ("language", "key", "english", "translation", "reviewed")
 YES = {"yes", "y", "true", "1", "x"}
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 class ReviewFileError(ValueError):
@@ -93,15 +97,29 @@ class ImportResult:
     rejected: list[tuple[str, str]] = field(default_factory=list)
 
 
+def fields_of(text: str) -> set[str] | None:
+    """The {placeholders} of ``text``, or None when it is not a valid template."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+    return names if all(re.fullmatch(r"\w+", n) for n in names) else None
+
+
 def _check_row(row: dict, wanted: dict[str, str]) -> str | None:
     key, text = row.get("key") or "", row.get("translation") or ""
     if key not in wanted:
         return "unknown key"
     if not text.strip():
         return "empty translation"
-    if set(FIELD.findall(text)) != set(FIELD.findall(wanted[key])):
-        return (f"placeholders {sorted(set(FIELD.findall(text)))} differ from the English "
-                f"{sorted(set(FIELD.findall(wanted[key])))}")
+    if CONTROL.search(text):
+        return "contains control characters: save the file as CSV UTF-8 and check the text"
+    found, english = fields_of(text), fields_of(wanted[key])
+    if found != english:
+        return (f"placeholders {sorted(found) if found is not None else 'broken braces'} "
+                f"differ from the English {sorted(english or ())}")
+    if key == "response.utter_crisis" and not all(n in text for n in ("999", "111", "116 123")):
+        return "the crisis reply must keep 999, 111 and 116 123"
     return None
 
 
@@ -114,6 +132,7 @@ def _rows(path: Path) -> list[dict]:
     except (csv.Error, UnicodeDecodeError) as err:
         raise ReviewFileError(f"{path}: not a readable UTF-8 CSV ({err}): save it as CSV "
                               "UTF-8 and try again") from err
+    rows = [row for row in rows if any((value or "").strip() for value in row.values())]
     if not rows or not set(COLUMNS) <= set(rows[0]):
         raise ReviewFileError(f"{path}: needs the columns {', '.join(COLUMNS)}: start from "
                               "`python -m bot i18n export LANG`")
@@ -123,7 +142,8 @@ def _rows(path: Path) -> list[dict]:
 def import_csv(path: Path, directory: Path = CATALOG_DIR) -> ImportResult:
     rows = _rows(path)
     languages = {row["language"] for row in rows}
-    if len(languages) != 1 or not (directory / f"{next(iter(languages))}.yml").exists():
+    if len(languages) != 1 or not LANGUAGE_CODE.fullmatch(next(iter(languages)) or "") \
+            or not (directory / f"{next(iter(languages))}.yml").exists():
         raise ReviewFileError(f"{path}: the language column must name one existing catalog "
                               f"(found {sorted(languages)})")
     lang = languages.pop()
@@ -138,11 +158,13 @@ def import_csv(path: Path, directory: Path = CATALOG_DIR) -> ImportResult:
         if problem:
             result.rejected.append((row.get("key") or "?", problem))
             continue
-        raw["entries"][row["key"]] = {"text": row["translation"],
-                                      "reviewed": (row.get("reviewed") or "").strip().lower()
-                                      in YES}
+        # reviewed only against the English as it is now, not as it was when exported
+        current = (row.get("english") or "") == wanted[row["key"]]
+        raw["entries"][row["key"]] = {"text": row["translation"], "reviewed": current and (
+            row.get("reviewed") or "").strip().lower() in YES}
         result.updated += 1
-    _write(catalog_path, raw, list(wanted))
+    if result.updated:
+        _write(catalog_path, raw, list(wanted))
     return result
 
 
@@ -157,4 +179,11 @@ def _write(path: Path, raw: dict, order: list[str]) -> None:
     lines += [f"  {key}: {{text: {json.dumps(entries[key]['text'], ensure_ascii=False)}, "
               f"reviewed: {'true' if entries[key].get('reviewed') else 'false'}}}"
               for key in keys]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scratch = path.with_suffix(".yml.new")
+    scratch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        _parse(scratch)  # never replace a working catalog with one that does not load
+    except CatalogError as err:
+        scratch.unlink()
+        raise ReviewFileError(f"{path}: the imported text would not load ({err})") from err
+    os.replace(scratch, path)

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_PROVIDER = "GoogleTranslator"
 DEFAULT_TIMEOUT_S = 2.0
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="translate")
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="translate")
 
 
 @dataclass
@@ -97,15 +97,21 @@ class MachineTranslator:
         return found
 
     def _fetch(self, texts: list[str], source: str, target: str) -> dict[str, str]:
-        try:
-            call = _provider_call(self.provider, source, target)
-        except Exception as err:  # noqa: BLE001 - unknown provider or unsupported language
+        try:  # an unknown provider or unsupported language is configuration, not an outage
+            _provider_call(self.provider, source, target)
+        except Exception as err:  # noqa: BLE001 - third-party constructor
             logger.warning("translation provider %s unusable for %s->%s: %s", self.provider,
                            source, target, err)
-            self.breaker.failure()
             return {}
-        futures = {_POOL.submit(call, text): text for text in texts}
+
+        def translate_one(text: str) -> str:
+            # one translator object per text: deep-translator keeps the text on the object
+            return _provider_call(self.provider, source, target)(text)
+
+        futures = {_POOL.submit(translate_one, text): text for text in texts}
         done, not_done = wait(futures, timeout=self.timeout_s)
+        for future in not_done:
+            future.cancel()  # queued ones never start; running ones finish in the background
         results: dict[str, str] = {}
         for future in done:
             try:

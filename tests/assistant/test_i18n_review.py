@@ -75,3 +75,42 @@ def test_cli_gives_one_line_errors(tmp_path, capsys):
     assert error.startswith("error:") and "columns" in error and "\n" not in error
     assert main(["i18n", "export"]) == 2
     assert main(["i18n", "export", "xx"]) == 2
+
+
+def test_import_refuses_a_language_that_is_not_a_catalog(catalogs, tmp_path):
+    row = rows(review.export_csv("ro", catalogs))[0]
+    for language in ("../languages", "/etc/passwd", "RO"):
+        path = tmp_path / "evil.csv"
+        write_rows(path, [dict(row, language=language)])
+        with pytest.raises(review.ReviewFileError):
+            review.import_csv(path, catalogs)
+    assert (catalogs.parent / "languages.yml").exists() is False
+
+
+def test_broken_braces_control_characters_and_missing_numbers_are_rejected(catalogs, tmp_path):
+    exported = {r["key"]: r for r in rows(review.export_csv("ro", catalogs))}
+    before = (catalogs / "ro.yml").read_text(encoding="utf-8")
+    bad = [dict(exported["response.utter_greet"], translation="Bună {"),
+           dict(exported["response.utter_greet"], translation="Bun\x81ă"),
+           dict(exported["response.utter_crisis"], translation="Sunați la urgențe.")]
+    path = tmp_path / "ro.csv"
+    write_rows(path, bad)
+    result = review.import_csv(path, catalogs)
+    assert result.updated == 0 and len(result.rejected) == 3
+    assert (catalogs / "ro.yml").read_text(encoding="utf-8") == before, "nothing rewritten"
+
+
+def test_reviewed_only_against_the_current_english(catalogs, tmp_path):
+    row = next(r for r in rows(review.export_csv("ro", catalogs)) if r["key"] == "access.bsl")
+    path = tmp_path / "ro.csv"
+    write_rows(path, [dict(row, english="an older English text", translation="BSL",
+                           reviewed="yes")])
+    assert review.import_csv(path, catalogs).updated == 1
+    again = {r["key"]: r for r in rows(review.export_csv("ro", catalogs))}
+    assert again["access.bsl"]["reviewed"] == "no"
+
+
+def test_export_file_has_a_byte_order_mark_for_spreadsheets(tmp_path):
+    out = tmp_path / "ro.csv"
+    assert main(["i18n", "export", "ro", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -9,6 +9,7 @@ from bot.channels.rest import (
     text_for_pipeline,
 )
 from bot.council import council_contact
+from bot.i18n.catalog import Catalog, Entry, load_catalog
 from bot.nlg import crisis_reply, domain_responses, render_response
 from bot.paths import REPO_ROOT
 
@@ -119,13 +120,31 @@ def test_rasa_nlg_uses_the_responses_rasa_passes_in():
 
 
 def test_fixed_replies_come_in_the_conversation_language():
-    reply = render_response(domain_responses(), "utter_crisis", {"language": "ro"})
-    assert reply["custom"] == {"type": "crisis", "language": "ro", "dir": "ltr"}
-    assert "116 123" in reply["text"] and reply["text"] != crisis_reply("en")["text"]
+    greet = render_response(domain_responses(), "utter_greet", {"language": "ro"})
+    assert greet["text"] == load_catalog("ro").entries["response.utter_greet"].text
     urdu = render_response(domain_responses(), "utter_human_contact", {"language": "ur"})
     assert council_contact().phone in urdu["text"] and "{" not in urdu["text"]
-    assert render_response(domain_responses(), "utter_crisis", {"language": "ar"})["custom"][
-        "dir"] == "rtl"
+
+
+def test_crisis_reply_is_never_unreviewed_text(monkeypatch):
+    """Until a fluent speaker reviews a language's crisis text, the reviewed English is sent."""
+    assert not load_catalog("ro").entries["response.utter_crisis"].reviewed
+    reply = render_response(domain_responses(), "utter_crisis", {"language": "ro"})
+    assert reply["text"] == crisis_reply("en")["text"]
+    assert reply["custom"] == {"type": "crisis", "language": "en", "dir": "ltr"}
+
+    reviewed = Catalog("ar", "العربية", "rtl", {"response.utter_crisis": Entry(
+        "اتصل بالرقم 999 الآن. NHS 111 الخيار 2. Samaritans 116 123.", True)})
+    monkeypatch.setattr("bot.nlg.load_catalog", lambda lang: reviewed)
+    reply = render_response(domain_responses(), "utter_crisis", {"language": "ar"})
+    assert reply["text"].startswith("اتصل") and reply["custom"]["dir"] == "rtl"
+
+
+def test_a_broken_translation_falls_back_to_english(monkeypatch):
+    broken = Catalog("ro", "Română", "ltr", {"response.utter_greet": Entry("Bună {", True)})
+    monkeypatch.setattr("bot.nlg.load_catalog", lambda lang: broken)
+    reply = render_response(domain_responses(), "utter_greet", {"language": "ro"})
+    assert reply["text"].startswith("Hello")
 
 
 def test_language_without_a_catalog_gets_english_and_says_so():

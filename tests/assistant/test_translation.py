@@ -84,11 +84,37 @@ def test_breaker_lets_a_call_through_after_the_cooldown():
     assert breaker.failures == 0
 
 
-def test_switched_off_or_english_means_no_translation(sessions):
+@responses.activate
+def test_switched_off_or_english_means_no_call(sessions):
     off = MachineTranslator(sessions, provider="off")
-    assert off.translate_all(["anything"], "ro") == {}
-    services = [{"id": "1", "description": "x", "machine_translated": False}]
-    assert translate_services(services, "en", off) == services
+    assert off.translate_all(["anything at all"], "ro") == {}
+    on = MachineTranslator(sessions, provider="GoogleTranslator")
+    services = [{"id": "1", "description": "x y z", "machine_translated": False}]
+    assert translate_services(services, "en", on) == services
+    assert not responses.calls
+
+
+@responses.activate
+def test_concurrent_texts_are_never_swapped(sessions):
+    """Each description gets its own translation, however many are in flight at once."""
+    from urllib.parse import parse_qs, urlparse
+
+    def echo(request):
+        text = parse_qs(urlparse(request.url).query)["q"][0]
+        time.sleep(0.01)
+        return 200, {}, page(f"RO:{text}")
+
+    responses.add_callback(responses.GET, GOOGLE, callback=echo)
+    translator = MachineTranslator(sessions, provider="GoogleTranslator", timeout_s=5)
+    texts = [f"Description number {n} (unique F)." for n in range(12)]
+    assert translator.translate_all(texts, "ro") == {t: f"RO:{t}" for t in texts}
+
+
+def test_unsupported_language_is_not_an_outage(sessions):
+    translator = MachineTranslator(sessions, provider="GoogleTranslator",
+                                   breaker=CircuitBreaker(threshold=1))
+    assert translator.translate_all(["hello there"], "zz") == {}
+    assert translator.breaker.allows(), "a bad language code must not trip the breaker"
 
 
 @responses.activate

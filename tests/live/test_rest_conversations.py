@@ -111,8 +111,8 @@ def test_language_chosen_in_metadata_is_used_for_replies(servers):
     english_greeting = Resident(servers.webhook).say("hello")[0]["text"]
     assert reply["text"] and reply["text"] != english_greeting
     crisis = romanian.say("I want to kill myself")[0]
-    assert crisis["custom"] == {"type": "crisis", "language": "ro", "dir": "ltr"}
-    assert "116 123" in crisis["text"]
+    assert crisis["custom"]["type"] == "crisis", "crisis text is reviewed English until a "
+    assert "116 123" in crisis["text"]  # fluent speaker has reviewed the Romanian
     services = Resident(servers.webhook, metadata={"language": "ur"}).say(
         "I need an interpreter for my mother")[0]
     assert services["custom"]["language"] == "ur" and services["custom"]["dir"] == "rtl"
