@@ -36,16 +36,20 @@ def _send(turn: Turn, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
     return [SlotSet(name, value) for name, value in turn.slots.items()]
 
 
+async def _search(tracker: Tracker, intent: str | None) -> Turn:
+    """Services for ``intent`` (a need, or a narrowing follow-up) in the conversation."""
+    return await asyncio.to_thread(
+        search_turn, intent, tracker.latest_message.get("entities", []),
+        filters_from_slots(tracker.slots), _language(tracker), _sessions, TRANSLATOR)
+
+
 class ActionFindServices(Action):
     def name(self) -> str:
         return "action_find_services"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        message = tracker.latest_message
-        turn = await asyncio.to_thread(
-            search_turn, message.get("intent", {}).get("name"), message.get("entities", []),
-            filters_from_slots(tracker.slots), _language(tracker), _sessions, TRANSLATOR)
+        turn = await _search(tracker, tracker.latest_message.get("intent", {}).get("name"))
         return _send(turn, dispatcher)
 
 
@@ -75,7 +79,5 @@ class ActionAfterCrisis(Action):
         need = need_behind_crisis(message.get("intent_ranking") or [])
         if need is None:
             return []
-        turn = await asyncio.to_thread(search_turn, need, message.get("entities", []),
-                                       filters_from_slots(tracker.slots), _language(tracker),
-                                       _sessions, TRANSLATOR)
+        turn = await _search(tracker, need)
         return _send(turn, dispatcher)

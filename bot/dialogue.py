@@ -25,6 +25,7 @@ from bot.replies import (
     category_label,
     contact_route,
     filters_phrase,
+    full_address,
     map_url,
     services_custom,
     services_message,
@@ -237,7 +238,7 @@ def detail_text(service: dict, aspect: str, lang: str) -> str:
                   False: render("service.closed_now", lang)}.get(service.get("open_now"))
         text = render("detail.hours", lang, name=name, hours=service["opening_hours"])
         return f"{text} ({status})" if status else text
-    where = ", ".join(p for p in (service.get("address"), service.get("postcode")) if p)
+    where = full_address(service)
     if not where:
         return render("detail.address_missing", lang, name=name)
     return f"{render('detail.address', lang, name=name, address=where)} " \

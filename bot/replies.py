@@ -51,8 +51,13 @@ def short_description(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     return candidate + ("." if not candidate.endswith("…") else "")
 
 
+def full_address(service: dict) -> str:
+    """'Station Road, Harrow, HA1 1AA' ('' for a service with no building)."""
+    return ", ".join(p for p in (service.get("address"), service.get("postcode")) if p)
+
+
 def map_url(service: dict) -> str | None:
-    where = ", ".join(p for p in (service.get("address"), service.get("postcode")) if p)
+    where = full_address(service)
     return MAP_SEARCH_URL.format(query=quote_plus(where)) if where else None
 
 
@@ -71,7 +76,7 @@ def _contact_line(service: dict, lang: str) -> str:
 
 
 def _address_line(service: dict, lang: str) -> str:
-    where = ", ".join(p for p in (service.get("address"), service.get("postcode")) if p)
+    where = full_address(service)
     if not where:
         return ""
     line = render("service.address", lang, value=where)

@@ -76,18 +76,22 @@ def _reply(sender: str, message: dict) -> dict:
     return {"recipient_id": sender, **message}
 
 
+def _notice_after_any_crisis(sender: str, text: str, notice: str, lang: str) -> list[dict]:
+    """``notice``, preceded by the crisis reply when ``text`` signals danger."""
+    replies = [_reply(sender, crisis_reply(lang))] if detect_crisis(text) else []
+    return replies + [_reply(sender, {"text": notice})]
+
+
 def too_long_replies(sender: str, text: str, lang: str = SOURCE_LANGUAGE) -> list[dict]:
     """What an over-long message gets: the crisis reply first if it signals danger."""
-    replies = [_reply(sender, crisis_reply(lang))] if detect_crisis(text) else []
     notice = render("error.too_long", lang, length=len(text), limit=MAX_MESSAGE_CHARS)
-    return replies + [_reply(sender, {"text": notice})]
+    return _notice_after_any_crisis(sender, text, notice, lang)
 
 
 def failure_replies(sender: str, text: str, lang: str = SOURCE_LANGUAGE) -> list[dict]:
     """What the resident gets when the turn failed: never silence."""
-    replies = [_reply(sender, crisis_reply(lang))] if detect_crisis(text) else []
     notice = f"{render('error.general', lang)} {contact_route(lang)}"
-    return replies + [_reply(sender, {"text": notice})]
+    return _notice_after_any_crisis(sender, text, notice, lang)
 
 
 def text_for_pipeline(text: str) -> str:

@@ -96,12 +96,16 @@ def switches_language(text: str, found: Detection | None) -> bool:
             and found.language in trained_languages())
 
 
+def language_change(text: str, metadata: dict | None,
+                    found: Detection | None) -> str | None:
+    """The language this message switches the conversation to, or None to keep it."""
+    explicit = explicit_language(metadata)
+    if explicit:
+        return explicit
+    return found.language if switches_language(text, found) else None
+
+
 def choose_reply_language(current: str | None, text: str, metadata: dict | None = None) -> str:
     """DESIGN.md's reply-language rule."""
-    chosen = explicit_language(metadata)
-    if chosen:
-        return chosen
-    found = detect_language(text)
-    if switches_language(text, found):
-        return found.language
-    return current if current in configured_languages() else "en"
+    changed = language_change(text, metadata, detect_language(text))
+    return changed or (current if current in configured_languages() else "en")

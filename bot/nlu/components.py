@@ -18,7 +18,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.i18n.detect import detect_language, explicit_language, switches_language
+from bot.i18n.detect import detect_language, language_change
 from bot.nlu.lexicon import find_entities
 from bot.safety.crisis import detect_crisis
 
@@ -117,8 +117,7 @@ class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
                                                    "confidence": round(detection.confidence, 3),
                                                    "method": detection.method},
                             add_to_output=True)
-            chosen = explicit_language(message.get("metadata")) or \
-                (detection.language if switches_language(text, detection) else None)
+            chosen = language_change(text, message.get("metadata"), detection)
             if chosen:
                 entity = {"entity": REPLY_LANGUAGE_ENTITY, "value": chosen, "start": 0,
                           "end": 0, "text": ""}

@@ -5,17 +5,10 @@ import pytest
 
 from bot.i18n.catalog import SOURCE_LANGUAGE, load_catalog, render
 from bot.i18n.languages import configured_languages
-from bot.nlg import domain_responses
+from bot.i18n.review import source_texts
 
 FIELD = re.compile(r"{(\w+)}")
 OTHER_LANGUAGES = sorted(set(configured_languages()) - {SOURCE_LANGUAGE})
-
-
-def source_texts() -> dict[str, str]:
-    texts = {key: entry.text for key, entry in load_catalog(SOURCE_LANGUAGE).entries.items()}
-    texts.update({f"response.{name}": variations[0]["text"]
-                  for name, variations in domain_responses().items()})
-    return texts
 
 
 @pytest.mark.parametrize("lang", OTHER_LANGUAGES)
