@@ -1,7 +1,8 @@
 """Deterministic entity finding: places, postcodes, languages spoken, access needs, open now.
 
 The words come from ``data/lexicon/<lang>.yml`` (every language file is used) and the place
-names from the directory's offline place table, so a new language or area is a data change.
+names from the directory's offline place table (plus each language file's ``place`` aliases,
+e.g. هارو for Harrow), so a new language or area is a data change.
 Values are canonical codes (``ta``, ``wheelchair``, ``HA1 2AB``), which is what the directory
 search takes.
 """
@@ -56,6 +57,8 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
                 merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
         merged.setdefault("open_now", {}).setdefault("true", []).extend(
             map(str, raw.get("open_now") or []))
+        for name, aliases in (raw.get("place") or {}).items():
+            merged.setdefault("place", {}).setdefault(str(name), []).extend(map(str, aliases))
     return {entity: [(value, _phrase_pattern(phrases))
                      for value, phrases in values.items() if any(p.strip() for p in phrases)]
             for entity, values in merged.items()}
@@ -125,6 +128,12 @@ def _places(text: str, claims: _Claims) -> None:
         if not _NOT_A_PLACE.match(text, match.end()):
             name = place_names().get(place_key(match.group(0)), match.group(0))
             claims.offer(FoundEntity("place", name, match.start(), match.end(), match.group(0)))
+    # The same areas as residents write them in other scripts (data/lexicon/<lang>.yml `place`).
+    for name, alias_pattern in _lexicon_tables().get("place", []):
+        for match in alias_pattern.finditer(text):
+            if not _NOT_A_PLACE.match(text, match.end()):
+                claims.offer(FoundEntity("place", place_names().get(place_key(name), name),
+                                         match.start(), match.end(), match.group(0)))
 
 
 def find_entities(text: str) -> list[FoundEntity]:
