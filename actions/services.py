@@ -8,9 +8,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue import Turn, detail_turn, filters_from_slots, need_behind_crisis, search_turn
+from bot.dialogue import (
+    Turn,
+    detail_turn,
+    filters_from_slots,
+    need_behind_crisis,
+    search_turn,
+    translated_turn,
+)
 from bot.directory.db import session_factory
-from bot.i18n.languages import configured_languages
+from bot.i18n.languages import reply_language
 from bot.i18n.translate import MachineTranslator
 
 
@@ -25,8 +32,7 @@ TRANSLATOR = MachineTranslator(_sessions)
 def _language(tracker: Tracker) -> str:
     """The conversation's language, if it is a configured one (a typed payload can set
     the slot to anything)."""
-    lang = tracker.get_slot("language")
-    return lang if lang in configured_languages() else "en"
+    return reply_language(tracker.slots)
 
 
 def _send(turn: Turn, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
@@ -38,9 +44,11 @@ def _send(turn: Turn, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
 
 async def _search(tracker: Tracker, intent: str | None) -> Turn:
     """Services for ``intent`` (a need, or a narrowing follow-up) in the conversation."""
-    return await asyncio.to_thread(
+    lang = _language(tracker)
+    turn = await asyncio.to_thread(
         search_turn, intent, tracker.latest_message.get("entities", []),
-        filters_from_slots(tracker.slots), _language(tracker), _sessions, TRANSLATOR)
+        filters_from_slots(tracker.slots), lang, _sessions, TRANSLATOR)
+    return await asyncio.to_thread(translated_turn, turn, lang, TRANSLATOR)
 
 
 class ActionFindServices(Action):
@@ -64,6 +72,7 @@ class ActionServiceDetail(Action):
             detail_turn, message.get("intent", {}).get("name"), message.get("entities", []),
             message.get("text") or "", tracker.get_slot("listed_services") or [],
             _language(tracker), _sessions, tracker.get_slot("focused_service"))
+        turn = await asyncio.to_thread(translated_turn, turn, _language(tracker), TRANSLATOR)
         return _send(turn, dispatcher)
 
 

@@ -286,3 +286,15 @@ def filters_from_slots(slots: dict) -> SearchFilters:
                          spoken_language=slots.get("spoken_language"),
                          access=tuple(slots.get("access") or ()),
                          open_now=bool(slots.get("open_now")))
+
+
+def translated_turn(turn: Turn, lang: str, translator: MachineTranslator | None) -> Turn:
+    """For a language we only machine translate (no catalog), each message's text machine
+    translated and marked (bot.nlg.machine_translated_reply); full-support languages as is."""
+    from bot.i18n.languages import full_support_languages
+    from bot.nlg import machine_translated_reply
+
+    if lang in full_support_languages() or translator is None:
+        return turn
+    return Turn([machine_translated_reply(m, lang, translator) if m.get("text") else m
+                 for m in turn.messages], turn.slots)

@@ -64,10 +64,15 @@ def prune(keep: Path) -> None:
 
 
 def ensure() -> Path:
+    """The Rasa model for the current data (trained if missing), and the language
+    identifier built from the same NLU files (bot.i18n.langid)."""
+    from bot.i18n.langid import identifier
+
     path = model_path()
     if not path.exists():
         train(path)
         prune(path)
+    identifier()
     return path
 
 

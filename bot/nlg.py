@@ -10,6 +10,7 @@ per language, rendered by name.
 """
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 import string
@@ -20,7 +21,8 @@ from typing import Any
 import yaml
 
 from bot.council import council_contact
-from bot.i18n.catalog import SOURCE_LANGUAGE, direction, load_catalog
+from bot.i18n.catalog import SOURCE_LANGUAGE, direction, load_catalog, render
+from bot.i18n.languages import configured_languages, full_support_languages, reply_language
 from bot.paths import REPO_ROOT
 
 DOMAIN_FILE = REPO_ROOT / "domain.yml"
@@ -38,7 +40,7 @@ def _fill(text: str, fields: dict) -> str:
 
 
 def conversation_language(slots: dict | None) -> str:
-    return (slots or {}).get("language") or SOURCE_LANGUAGE
+    return reply_language(slots)
 
 
 def _is_crisis(variation: dict) -> bool:
@@ -71,15 +73,44 @@ def render_variation(variation: dict, lang: str, name: str = "") -> dict:
         reply["buttons"] = variation["buttons"]
     if isinstance(variation.get("custom"), dict):
         reply["custom"] = {**variation["custom"], "language": lang, "dir": direction(lang)}
+    elif lang != SOURCE_LANGUAGE:  # say which language (and direction) the text is in
+        reply["custom"] = {"type": "text", "language": lang, "dir": direction(lang)}
     return reply
 
 
-def render_response(responses: dict, name: str, slots: dict | None = None) -> dict | None:
-    """The reply for response ``name`` (None when the domain has no such response)."""
+LANGUAGE_MENU = "utter_language_menu"
+CHOOSE_LANGUAGE_PAYLOAD = '/choose_language{{"reply_language": "{code}"}}'
+
+
+def language_buttons() -> list[dict]:
+    """One button per full-support language, titled in that language."""
+    languages = configured_languages()
+    return [{"title": languages[code].native,
+             "payload": CHOOSE_LANGUAGE_PAYLOAD.format(code=code)}
+            for code in full_support_languages()]
+
+
+def _language_menu(variation: dict, lang: str, changed: bool) -> dict:
+    """The language menu; when this message chose a language, a confirmation in it."""
+    if changed:
+        reply = {"text": render("language.changed", lang,
+                                language=configured_languages()[lang].native)}
+    else:
+        reply = render_variation(variation, lang, LANGUAGE_MENU)
+    return {**reply, "buttons": language_buttons()}
+
+
+def render_response(responses: dict, name: str, slots: dict | None = None,
+                    language_chosen: bool = False) -> dict | None:
+    """The reply for response ``name`` (None when the domain has no such response).
+    ``language_chosen``: the message being answered chose the language (menu confirms it)."""
     variations = responses.get(name)
     if not variations:
         return None
-    return render_variation(variations[0], conversation_language(slots), name)
+    lang = conversation_language(slots)
+    if name == LANGUAGE_MENU:
+        return _language_menu(variations[0], lang, language_chosen)
+    return render_variation(variations[0], lang, name)
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +121,40 @@ def domain_responses(path: Path = DOMAIN_FILE) -> dict:
 
 def crisis_reply(lang: str = SOURCE_LANGUAGE) -> dict:
     return render_response(domain_responses(), "utter_crisis", {"language": lang})
+
+
+@lru_cache(maxsize=1)
+def _translator():
+    from bot.directory.db import session_factory
+    from bot.i18n.translate import MachineTranslator
+    return MachineTranslator(lambda: session_factory()())
+
+
+def machine_translated_reply(reply: dict, lang: str, translator=None) -> dict:
+    """A fixed reply for a language we have no catalog for (data/languages.yml
+    ``machine_translated``): the English text machine translated (cached, time-limited) and
+    marked so. The crisis reply is never machine translated: it is the reviewed English text,
+    followed by the language's own reviewed crisis text where one exists."""
+    custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+    if custom.get("type") == "crisis":
+        own = crisis_text_reviewed_in(lang)
+        return {**reply, "text": f"{reply['text']}\n\n{own}" if own else reply["text"]}
+    translated = (translator or _translator()).translate_all([reply.get("text", "")], lang)
+    text = translated.get(reply.get("text", ""))
+    if not text:  # provider off, down or slow: English, said plainly
+        return {**reply, "custom": {**custom, "type": custom.get("type", "text"),
+                                    "language": SOURCE_LANGUAGE, "dir": "ltr",
+                                    "machine_translated": False}}
+    return {**reply, "text": text,
+            "custom": {**custom, "type": custom.get("type", "text"), "language": lang,
+                       "dir": configured_languages()[lang].direction,
+                       "machine_translated": True}}
+
+
+def crisis_text_reviewed_in(lang: str) -> str | None:
+    catalog = load_catalog(lang)
+    entry = catalog.entries.get("response.utter_crisis") if catalog else None
+    return _fill(entry.text, council_contact().fields()) if entry and entry.reviewed else None
 
 
 try:  # the Rasa server imports this module; tests and tools may not have Rasa loaded
@@ -110,4 +175,11 @@ class CatalogNLG(NaturalLanguageGenerator):  # type: ignore[misc]
         # Rasa creates the NLG before it loads a model (domain None), then passes the
         # model's responses with every call.
         responses = kwargs.get("domain_responses") or self.responses
-        return render_response(responses, utter_action, tracker.current_slot_values())
+        latest = getattr(tracker, "latest_message", None)
+        chosen = any(e.get("entity") == "reply_language"
+                     for e in (getattr(latest, "entities", None) or []))
+        reply = render_response(responses, utter_action, tracker.current_slot_values(), chosen)
+        lang = conversation_language(tracker.current_slot_values())
+        if reply is not None and lang not in full_support_languages():
+            reply = await asyncio.to_thread(machine_translated_reply, reply, lang)
+        return reply

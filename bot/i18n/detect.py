@@ -1,12 +1,16 @@
 """Which language a message is written in, offline, among the configured languages.
 
-Scripts settle most cases at once: Gujarati and Tamil have their own blocks; Arabic script is
-Urdu when it uses letters Arabic does not (ٹ ڈ ڑ ں ے ہ ھ گ چ پ ک ی), else Arabic. Latin-script
-text goes to lingua (lingua-language-detector), restricted to the configured languages.
+Scripts settle most cases at once: Gujarati and Tamil have their own blocks (so do Hindi,
+Punjabi and Bengali when configured); Arabic script is Urdu when it uses letters Arabic does
+not (ٹ ڈ ڑ ں ے ہ ھ گ چ پ ک ی), else Arabic. Latin-script text goes to our own identifier
+(bot.i18n.langid, trained on the NLU data, so it knows romanised Urdu, Tamil, Gujarati and
+Arabizi), with lingua (lingua-language-detector) for the languages we answer only by machine
+translation (``machine_translated`` in data/languages.yml), which are not in our data.
 
-``choose_reply_language`` is DESIGN.md's rule: an explicit choice wins; otherwise a confident
-detection of a message of three or more words switches (to a trained language); short
-messages keep the language.
+``language_change`` is DESIGN.md's rule: an explicit choice wins; otherwise a confident
+detection of a message of three or more words switches; short messages keep the language.
+The first message of a conversation, short or not, sets ``detected_language`` (used until a
+language is chosen or switched to: a resident who says only "salut" is answered in Romanian).
 """
 from __future__ import annotations
 
@@ -15,17 +19,23 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from bot.i18n.catalog import SOURCE_LANGUAGE
 from bot.i18n.languages import configured_languages, trained_languages
 
 logger = logging.getLogger(__name__)
 
 MIN_WORDS_TO_SWITCH = 3
 MIN_CONFIDENCE = 0.6
-SCRIPTS = {"gu": re.compile("[\u0a80-\u0aff]"), "ta": re.compile("[\u0b80-\u0bff]")}
+# A one- or two-word Latin message ("ok", "da") says little: only a clear winner counts.
+MIN_CONFIDENCE_SHORT = 0.8
+# Languages we only machine translate are taken from lingua only when it is this sure.
+MIN_CONFIDENCE_OTHER = 0.9
+SCRIPTS = {"gu": re.compile("[\u0a80-\u0aff]"), "ta": re.compile("[\u0b80-\u0bff]"),
+           "hi": re.compile("[\u0900-\u097f]"), "pa": re.compile("[\u0a00-\u0a7f]"),
+           "bn": re.compile("[\u0980-\u09ff]"), "zh": re.compile("[\u4e00-\u9fff]")}
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 URDU_LETTERS = re.compile("[\u0679\u0688\u0691\u06ba\u06d2\u06c1\u06be\u06af\u0686\u067e"
                           "\u06a9\u06cc]")
+LETTER = re.compile(r"[^\W\d_]")
 LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 
 
@@ -37,8 +47,9 @@ class Detection:
 
 
 def _by_script(text: str) -> Detection | None:
+    languages = configured_languages()
     for code, pattern in SCRIPTS.items():
-        if pattern.search(text):
+        if code in languages and pattern.search(text):
             return Detection(code, 1.0, "script")
     if ARABIC_SCRIPT.search(text):
         return Detection("ur" if URDU_LETTERS.search(text) else "ar", 0.9, "script")
@@ -50,8 +61,8 @@ def _lingua_detector():
     """A lingua detector for the configured languages it knows (None if lingua is missing)."""
     try:
         from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
-    except ImportError:  # detection then relies on scripts alone
-        logger.warning("lingua-language-detector is not installed: script detection only")
+    except ImportError:  # detection then relies on scripts and our own identifier
+        logger.warning("lingua-language-detector is not installed")
         return None
     languages = []
     for code in configured_languages():
@@ -63,21 +74,40 @@ def _lingua_detector():
         else None
 
 
+def _by_lingua(text: str) -> Detection | None:
+    detector = _lingua_detector()
+    values = detector.compute_language_confidence_values(text) if detector else []
+    if not values:
+        return None
+    return Detection(values[0].language.iso_code_639_1.name.lower(), float(values[0].value),
+                     "lingua")
+
+
+def _by_identifier(text: str) -> Detection | None:
+    from bot.i18n.langid import identifier
+    model = identifier()
+    if model is None:
+        return None
+    probabilities = model.probabilities(text)
+    best = max(probabilities, key=probabilities.get)
+    return Detection(best, probabilities[best], "identifier")
+
+
 def detect_language(text: str) -> Detection | None:
     """The most likely configured language of ``text``, or None when there is nothing to go on."""
     if not text or not text.strip():
         return None
     found = _by_script(text)
-    if found or not LATIN_LETTER.search(text):
+    if found or not LETTER.search(text):
         return found
-    detector = _lingua_detector()
-    if detector is None:
-        return None
-    values = detector.compute_language_confidence_values(text)
-    if not values:
-        return None
-    best = values[0]
-    return Detection(best.language.iso_code_639_1.name.lower(), float(best.value), "lingua")
+    ours = _by_identifier(text) if LATIN_LETTER.search(text) else None
+    general = _by_lingua(text)
+    # A language we only machine translate (French, Russian...) is not in our data: lingua,
+    # when very sure, knows it better than our identifier, which can only pick among ours.
+    if general and general.language not in trained_languages() and (
+            general.confidence >= MIN_CONFIDENCE_OTHER or ours is None):
+        return general
+    return ours or general
 
 
 def explicit_language(metadata: dict | None) -> str | None:
@@ -86,14 +116,21 @@ def explicit_language(metadata: dict | None) -> str | None:
     return chosen if isinstance(chosen, str) and chosen in configured_languages() else None
 
 
+def is_confident(text: str, found: Detection | None) -> bool:
+    """A detection clear enough to act on: script, or a clear winner (clearer for 1-2 words)."""
+    if found is None:
+        return False
+    if found.method == "script":
+        return True
+    short = len(text.split()) < MIN_WORDS_TO_SWITCH
+    return found.confidence >= (MIN_CONFIDENCE_SHORT if short else MIN_CONFIDENCE)
+
+
 def switches_language(text: str, found: Detection | None) -> bool:
-    """A detection changes the reply language only for a message of three or more words,
-    when confident, and only to a language the assistant understands (trained NLU) other
-    than English. (Switching back to English is by explicit choice for now: the NLU sees no
-    tracker, so it cannot tell "still English" from "back to English"; see README.)"""
+    """A detection changes the conversation's language only for a message of three or more
+    words, and only when confident."""
     return (found is not None and len(text.split()) >= MIN_WORDS_TO_SWITCH
-            and found.confidence >= MIN_CONFIDENCE and found.language != SOURCE_LANGUAGE
-            and found.language in trained_languages())
+            and is_confident(text, found))
 
 
 def language_change(text: str, metadata: dict | None,
@@ -105,7 +142,14 @@ def language_change(text: str, metadata: dict | None,
     return found.language if switches_language(text, found) else None
 
 
-def choose_reply_language(current: str | None, text: str, metadata: dict | None = None) -> str:
-    """DESIGN.md's reply-language rule."""
-    changed = language_change(text, metadata, detect_language(text))
-    return changed or (current if current in configured_languages() else "en")
+def choose_reply_language(current: str | None, text: str, metadata: dict | None = None,
+                          first_message: bool = False) -> str:
+    """DESIGN.md's reply-language rule, for one message given the conversation's language
+    (``first_message``: nothing established yet, so any confident detection counts)."""
+    found = detect_language(text)
+    changed = language_change(text, metadata, found)
+    if changed:
+        return changed
+    if (first_message or current is None) and is_confident(text, found):
+        return found.language
+    return current if current in configured_languages() else "en"

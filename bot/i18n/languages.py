@@ -19,6 +19,7 @@ class Language:
     native: str
     direction: str
     trained: bool
+    full: bool = True  # full support: catalog, NLU data, crisis lexicon; else machine translated
 
 
 @cache
@@ -28,6 +29,10 @@ def configured_languages() -> dict[str, Language]:
         languages = {code: Language(code, entry["name"], entry["native"],
                                     entry.get("direction", "ltr"), entry.get("trained", False))
                      for code, entry in raw["languages"].items()}
+        for code, entry in (raw.get("machine_translated") or {}).items():
+            if code not in languages:
+                languages[code] = Language(code, entry["name"], entry["native"],
+                                           entry.get("direction", "ltr"), False, full=False)
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as err:
         raise ValueError(f"{LANGUAGES_FILE}: each language needs name, native, direction and "
                          f"trained ({err})") from err
@@ -42,3 +47,21 @@ def configured_languages() -> dict[str, Language]:
 
 def trained_languages() -> list[str]:
     return [code for code, language in configured_languages().items() if language.trained]
+
+
+def full_support_languages() -> list[str]:
+    """Languages with reviewed-or-not catalogs, NLU data and a crisis lexicon."""
+    return [code for code, language in configured_languages().items() if language.full]
+
+
+def reply_language(slots: dict | None) -> str:
+    """The language to answer in: the conversation's language once chosen or switched to
+    (slot ``language``), else the language the first message was detected in (slot
+    ``detected_language``), else English."""
+    slots = slots or {}
+    languages = configured_languages()
+    for name in ("language", "detected_language"):
+        value = slots.get(name)
+        if isinstance(value, str) and value in languages:
+            return value
+    return "en"

@@ -18,7 +18,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.i18n.detect import detect_language, language_change
+from bot.i18n.detect import detect_language, is_confident, language_change
+from bot.i18n.languages import configured_languages
 from bot.nlu.lexicon import find_entities
 from bot.safety.crisis import detect_crisis
 
@@ -99,28 +100,72 @@ class LexiconEntityExtractor(_StatelessComponent, EntityExtractorMixin):
 
 
 REPLY_LANGUAGE_ENTITY = "reply_language"
+MESSAGE_LANGUAGE_ENTITY = "message_language"
+CHOOSE_LANGUAGE_INTENT = "choose_language"
+
+
+def _language_entity(name: str, value: str) -> dict:
+    return {"entity": name, "value": value, "start": 0, "end": 0, "text": ""}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
-    """Sets the conversation's reply language (slot ``language``, via entity
-    ``reply_language``) by DESIGN.md's rule: an explicit choice in the message metadata wins;
-    a confident detection of a message of three or more words switches; otherwise no entity,
-    so the slot keeps its value. The detection is also added to the parse data."""
+    """The reply language by DESIGN.md's rule (bot.i18n.detect): entity ``reply_language``
+    (slot ``language``) when the message switches language — an explicit choice in the
+    metadata, or a confident detection of three or more words; entity ``message_language``
+    (slot ``detected_language``) for any confident detection, which answers a conversation
+    whose language is not established yet. The detection is added to the parse data."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             detection = detect_language(text)
+            found = []
             if detection is not None:
                 message.set("language_detection", {"language": detection.language,
                                                    "confidence": round(detection.confidence, 3),
                                                    "method": detection.method},
                             add_to_output=True)
+                if is_confident(text, detection):
+                    found.append(_language_entity(MESSAGE_LANGUAGE_ENTITY, detection.language))
             chosen = language_change(text, message.get("metadata"), detection)
             if chosen:
-                entity = {"entity": REPLY_LANGUAGE_ENTITY, "value": chosen, "start": 0,
-                          "end": 0, "text": ""}
+                found.append(_language_entity(REPLY_LANGUAGE_ENTITY, chosen))
+            if found:
                 message.set(ENTITIES, [*(message.get(ENTITIES) or []),
-                                       *self.add_extractor_name([entity])], add_to_output=True)
+                                       *self.add_extractor_name(found)], add_to_output=True)
+        return messages
+
+
+def requested_language(entities: list[dict]) -> str | None:
+    """The language a "can we speak ...?" message asks for, among the languages it names:
+    "I don't understand English, write in Romanian" names two, and means Romanian. A
+    resident asking to change language is usually moving away from English, so another
+    language wins over English; among several, the last named (the one asked for)."""
+    named = [e.get("value") for e in entities if e.get("entity") == "spoken_language"
+             and e.get("value") in configured_languages()]
+    if not named:
+        return None
+    others = [code for code in named if code != "en"]
+    return (others or named)[-1]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class LanguageRequest(_StatelessComponent):
+    """After the classifiers: when the resident asks for a language ("can we speak Urdu?",
+    "scrie-mi în română"), that choice is explicit and wins over detection: it replaces any
+    ``reply_language`` entity with the language asked for. A bare "language" (no language
+    named) leaves everything as is: the reply is then the language menu."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if (message.get(INTENT) or {}).get("name") != CHOOSE_LANGUAGE_INTENT:
+                continue
+            entities = message.get(ENTITIES) or []
+            chosen = requested_language(entities)
+            if chosen:
+                kept = [e for e in entities if e.get("entity") != REPLY_LANGUAGE_ENTITY]
+                entity = {**_language_entity(REPLY_LANGUAGE_ENTITY, chosen),
+                          "extractor": type(self).__name__}
+                message.set(ENTITIES, [*kept, entity], add_to_output=True)
         return messages

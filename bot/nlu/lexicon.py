@@ -57,8 +57,6 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
                 merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
         merged.setdefault("open_now", {}).setdefault("true", []).extend(
             map(str, raw.get("open_now") or []))
-        for name, aliases in (raw.get("place") or {}).items():
-            merged.setdefault("place", {}).setdefault(str(name), []).extend(map(str, aliases))
     return {entity: [(value, _phrase_pattern(phrases))
                      for value, phrases in values.items() if any(p.strip() for p in phrases)]
             for entity, values in merged.items()}
@@ -87,6 +85,19 @@ def _place_pattern() -> re.Pattern | None:
 
 # "Harrow Council", "Harrow Carers": the borough's name, not where the resident is.
 _NOT_A_PLACE = re.compile(r"[\s-]+(council|carers|borough|services?)\b", re.IGNORECASE)
+
+
+@cache
+def _place_aliases(directory: Path = LEXICON_DIR) -> tuple[dict[str, str], re.Pattern | None]:
+    """alias key -> canonical area name, and one pattern matching every alias."""
+    aliases: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, written in (raw.get("place") or {}).items():
+            for alias in written or []:
+                if str(alias).strip():
+                    aliases.setdefault(place_key(str(alias)), str(name))
+    return aliases, (_phrase_pattern(list(aliases)) if aliases else None)
 
 
 def normalise_postcode(text: str) -> str:
@@ -128,12 +139,14 @@ def _places(text: str, claims: _Claims) -> None:
         if not _NOT_A_PLACE.match(text, match.end()):
             name = place_names().get(place_key(match.group(0)), match.group(0))
             claims.offer(FoundEntity("place", name, match.start(), match.end(), match.group(0)))
-    # The same areas as residents write them in other scripts (data/lexicon/<lang>.yml `place`).
-    for name, alias_pattern in _lexicon_tables().get("place", []):
-        for match in alias_pattern.finditer(text):
-            if not _NOT_A_PLACE.match(text, match.end()):
-                claims.offer(FoundEntity("place", place_names().get(place_key(name), name),
-                                         match.start(), match.end(), match.group(0)))
+    # The same areas as residents write them in other scripts (data/lexicon/<lang>.yml `place`):
+    # one pattern, longest alias first, so "نارتھ ہیرو" is North Harrow, not Harrow.
+    aliases, alias_pattern = _place_aliases()
+    for match in alias_pattern.finditer(text) if alias_pattern is not None else ():
+        if not _NOT_A_PLACE.match(text, match.end()):
+            name = aliases[place_key(match.group(0))]
+            claims.offer(FoundEntity("place", place_names().get(place_key(name), name),
+                                     match.start(), match.end(), match.group(0)))
 
 
 def find_entities(text: str) -> list[FoundEntity]:

@@ -1,0 +1,145 @@
+"""Which of our languages a Latin-script message is in, learnt from our own training data.
+
+General detectors (lingua) know Urdu, Tamil, Gujarati and Arabic only in their own scripts, but
+residents often type them in Latin letters ("mujhe madad chahiye", "enakku help venum",
+"mane madad joie", "3ayez mosa3ada"), mixed with English words. The NLU training files
+(data/nlu/<lang>.yml) are full of such messages, labelled by file, so a character n-gram
+classifier trained on them tells these apart — offline, in milliseconds.
+
+The identifier is trained on first use and kept in ``models/langid-<fingerprint>.npz`` (rebuilt
+when any NLU file changes); ``python -m bot.model ensure`` builds it with the Rasa model.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from bot.i18n.languages import trained_languages
+from bot.nlu.linear import LinearTextModel
+from bot.paths import DATA_DIR, REPO_ROOT
+
+logger = logging.getLogger(__name__)
+
+NLU_DIR = DATA_DIR / "nlu"
+MODELS_DIR = REPO_ROOT / "models"
+ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]*\})")
+NGRAMS = (1, 4)
+
+
+def training_examples(lang: str, path: Path | None = None) -> list[str]:
+    """The plain text of every example in ``data/nlu/<lang>.yml`` (annotations removed)."""
+    path = path or NLU_DIR / f"{lang}.yml"
+    texts = []
+    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+        for line in (block.get("examples") or "").splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                texts.append(ANNOTATION.sub(r"\1", line[2:]))
+    return texts
+
+
+def _normalise(text: str) -> str:
+    """Lower case, digits kept only where they stand for letters in Arabizi (2 3 5 7 9)."""
+    text = re.sub(r"\d{2,}|[01468]", " ", text.casefold())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class LanguageIdentifier:
+    vocabulary: dict[str, int]
+    model: LinearTextModel
+
+    def _counts(self, texts: list[str]):
+        from sklearn.feature_extraction.text import CountVectorizer
+        vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=NGRAMS,
+                                     vocabulary=self.vocabulary, lowercase=False)
+        return vectorizer.transform([_normalise(t) for t in texts])
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Language code -> probability, for the trained languages."""
+        row = self.model.probabilities(self._counts([text]))[0]
+        return {code: float(p) for code, p in zip(self.model.classes, row)}
+
+    @classmethod
+    def train(cls, examples: dict[str, list[str]]) -> LanguageIdentifier:
+        from sklearn.feature_extraction.text import CountVectorizer
+        texts = [t for lang in examples for t in examples[lang]]
+        labels = [lang for lang in examples for _ in examples[lang]]
+        vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=NGRAMS, lowercase=False,
+                                     min_df=2)
+        counts = vectorizer.fit_transform([_normalise(t) for t in texts])
+        model = LinearTextModel.fit(counts, labels, c=10.0, max_iter=100)
+        vocabulary = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
+        return cls(vocabulary, model)
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a concurrent reader sees the old file or the new, never half."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".langid-", suffix=".npz")
+        os.close(handle)
+        try:
+            np.savez_compressed(scratch, coef=self.model.coef, intercept=self.model.intercept,
+                                idf=self.model.idf, classes=np.array(self.model.classes),
+                                vocabulary=np.array(json.dumps(self.vocabulary,
+                                                               ensure_ascii=False)))
+            os.replace(scratch, path)
+        finally:
+            Path(scratch).unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path) -> LanguageIdentifier:
+        with np.load(path, allow_pickle=False) as arrays:
+            model = LinearTextModel(tuple(str(c) for c in arrays["classes"]), arrays["coef"],
+                                    arrays["intercept"], arrays["idf"])
+            vocabulary = json.loads(str(arrays["vocabulary"]))
+        return cls(vocabulary, model)
+
+
+def _sources() -> list[Path]:
+    return [NLU_DIR / f"{lang}.yml" for lang in trained_languages()
+            if (NLU_DIR / f"{lang}.yml").exists()]
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256(repr(NGRAMS).encode())
+    for path in _sources():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def identifier_path() -> Path:
+    return MODELS_DIR / f"langid-{fingerprint()}.npz"
+
+
+@cache
+def identifier() -> LanguageIdentifier | None:
+    """The identifier for the current training data (trained and saved if missing; loaded once
+    per process); None when fewer than two languages are trained (nothing to tell apart)."""
+    sources = _sources()
+    if len(sources) < 2:
+        return None
+    path = identifier_path()
+    try:
+        return LanguageIdentifier.load(path)
+    except (OSError, ValueError, KeyError):
+        pass
+    found = LanguageIdentifier.train({p.stem: training_examples(p.stem) for p in sources})
+    try:
+        found.save(path)
+        for old in MODELS_DIR.glob("langid-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:
+        logger.warning("Could not save the language identifier (%s)", error)
+    return found

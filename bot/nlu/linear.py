@@ -1,0 +1,85 @@
+"""A tf-idf weighted, multinomial logistic-regression text classifier over sparse counts.
+
+Used for intents (over the Rasa featurizers' counts) and for telling languages apart (over
+character n-grams of our own training data). It trains in seconds on ~20,000 examples where a
+neural classifier takes many minutes, and its probabilities are calibrated enough to threshold.
+
+Persisted as plain arrays (``numpy.savez``, no pickle), so loading a model runs no code.
+"""
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass(frozen=True)
+class LinearTextModel:
+    classes: tuple[str, ...]
+    coef: np.ndarray        # (n_classes, n_features), float32
+    intercept: np.ndarray   # (n_classes,)
+    idf: np.ndarray         # (n_features,)
+
+    @classmethod
+    def fit(cls, counts: sp.spmatrix, labels: list[str], c: float = 30.0, max_iter: int = 200,
+            seed: int = 2026) -> LinearTextModel:
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.feature_extraction.text import TfidfTransformer
+        from sklearn.linear_model import LogisticRegression
+
+        tfidf = TfidfTransformer(sublinear_tf=True)
+        weighted = tfidf.fit_transform(sp.csr_matrix(counts, dtype=np.float64))
+        classifier = LogisticRegression(C=c, solver="saga", max_iter=max_iter, random_state=seed)
+        with warnings.catch_warnings():
+            # saga stops at max_iter a little short of full convergence: accuracy is measured.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            classifier.fit(weighted, labels)
+        coef, intercept = classifier.coef_, classifier.intercept_
+        if len(classifier.classes_) == 2:  # sklearn keeps one row for two classes
+            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+        return cls(tuple(str(c) for c in classifier.classes_), coef.astype(np.float32),
+                   intercept.astype(np.float32), tfidf.idf_.astype(np.float32))
+
+    def weigh(self, counts: sp.spmatrix) -> sp.csr_matrix:
+        """Counts -> sublinear tf * idf, each row scaled to unit length (as in training)."""
+        weighted = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+        weighted.data = 1.0 + np.log(np.maximum(weighted.data, 1e-12))
+        weighted = weighted.multiply(self.idf[np.newaxis, :]).tocsr()
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ weighted)
+
+    def probabilities(self, counts: sp.spmatrix) -> np.ndarray:
+        """(n_messages, n_classes) probabilities, rows summing to 1."""
+        scores = np.asarray(self.weigh(counts) @ self.coef.T) + self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def ranking(self, counts: sp.spmatrix, top: int = 10) -> list[list[tuple[str, float]]]:
+        """Per message, the ``top`` classes with their probabilities, most likely first."""
+        result = []
+        for row in self.probabilities(counts):
+            order = np.argsort(-row)[:top]
+            result.append([(self.classes[i], float(row[i])) for i in order])
+        return result
+
+    def save(self, directory: Path, name: str) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(directory / f"{name}.npz", coef=self.coef,
+                            intercept=self.intercept, idf=self.idf)
+        (directory / f"{name}.json").write_text(json.dumps({"classes": list(self.classes)}),
+                                                encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path, name: str) -> LinearTextModel:
+        with np.load(directory / f"{name}.npz", allow_pickle=False) as arrays:
+            coef, intercept, idf = arrays["coef"], arrays["intercept"], arrays["idf"]
+        classes = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))["classes"]
+        if coef.shape != (len(classes), idf.shape[0]) or intercept.shape != (len(classes),):
+            raise ValueError(f"{directory / name}: inconsistent classifier arrays")
+        return cls(tuple(classes), coef, intercept, idf)
