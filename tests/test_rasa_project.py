@@ -2,7 +2,6 @@
 
 These run Rasa's own commands against the model `make test` trained for the current data.
 """
-import json
 import subprocess
 import sys
 
@@ -13,7 +12,6 @@ from bot.model import TRAINING_DATA
 from bot.paths import REPO_ROOT
 
 pytestmark = pytest.mark.model
-MACRO_F1_TARGET = {"en": 0.95}  # trained languages; others 0.92 (issue 3)
 
 
 def rasa(*args, cwd=REPO_ROOT):
@@ -38,13 +36,32 @@ def test_test_stories_pass(model, tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
+@pytest.fixture(scope="module")
+def heldout_reports(trained_model):
+    """Every held-out message of every language through the model and the reply rules once
+    (bot.evaluation; `make eval` prints the same numbers)."""
+    from bot.evaluation import evaluate
+
+    return evaluate(trained_model)
+
+
 @pytest.mark.parametrize("lang", trained_languages())
-def test_heldout_intent_macro_f1(model, tmp_path, lang):
-    result = rasa("test", "nlu", "--model", str(model), "--nlu", f"tests/nlu/{lang}_heldout.yml",
-                  "--out", str(tmp_path))
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads((tmp_path / "intent_report.json").read_text())
-    macro_f1 = report["macro avg"]["f1-score"]
-    errors = json.loads((tmp_path / "intent_errors.json").read_text())
-    assert macro_f1 >= MACRO_F1_TARGET.get(lang, 0.92), (macro_f1, errors[:20])
-    assert report["crisis"]["recall"] == 1.0, [e for e in errors if e["intent"] == "crisis"]
+def test_heldout_intent_accuracy_meets_the_target(heldout_reports, lang):
+    report = heldout_reports[lang]
+    summary = report.summary()
+    assert report.accuracy >= summary["target_accuracy"], summary
+
+
+@pytest.mark.parametrize("lang", trained_languages())
+def test_heldout_crisis_messages_all_get_the_crisis_reply(heldout_reports, lang):
+    report = heldout_reports[lang]
+    assert report.crisis_total >= 10 and report.crisis_recall == 1.0, report.summary()
+
+
+@pytest.mark.parametrize("lang", trained_languages())
+def test_replies_come_in_the_language_of_the_message(heldout_reports, lang):
+    """>= 98% of held-out messages, each the first of a conversation, are answered in their
+    language (checked with the detector). Crisis replies stay in reviewed English until a
+    fluent reviewer marks that language's crisis text reviewed; they are counted apart."""
+    summary = heldout_reports[lang].summary()
+    assert summary["reply_language_rate"] >= summary["target_reply_language_rate"], summary

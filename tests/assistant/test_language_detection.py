@@ -38,13 +38,9 @@ def test_short_messages_keep_the_current_language():
     assert choose_reply_language("pl", "1") == "pl"
 
 
-def test_a_confident_longer_message_switches_to_a_trained_language(monkeypatch):
-    from bot.i18n import detect
-
-    monkeypatch.setattr(detect, "trained_languages", lambda: ["en", "ro"])
+def test_a_confident_longer_message_switches_language_both_ways():
     assert choose_reply_language("en", "am nevoie de ajutor pentru mama mea") == "ro"
-    assert choose_reply_language("ro", "I need help for my mother please") == "ro", \
-        "back to English by explicit choice only, for now"
+    assert choose_reply_language("ro", "I need help for my mother please") == "en"
     assert choose_reply_language("ro", "I need help", {"language": "en"}) == "en"
 
 
@@ -52,9 +48,34 @@ def test_unknown_current_language_falls_back_to_english():
     assert choose_reply_language("xx", "ok") == "en"
 
 
-def test_no_switch_to_a_language_the_assistant_does_not_understand_yet(monkeypatch):
-    from bot.i18n import detect
+@pytest.mark.parametrize("text, code", [
+    ("mujhe apni ammi ke liye madad chahiye", "ur"),
+    ("enakku oru interpreter venum", "ta"),
+    ("mane madad joie che mara mummy mate", "gu"),
+    ("ana 3ayez mosa3da le mama", "ar"),
+    ("waxaan rabaa caawimaad hooyaday", "so"),
+])
+def test_romanised_messages_are_told_apart_by_our_own_identifier(text, code):
+    found = detect_language(text)
+    assert (found.language, found.method) == (code, "identifier")
 
-    monkeypatch.setattr(detect, "trained_languages", lambda: ["en"])
-    assert choose_reply_language("en", "am nevoie de ajutor pentru mama mea") == "en"
-    assert choose_reply_language("en", "salut", {"language": "ro"}) == "ro"
+
+def test_the_first_message_sets_the_language_even_when_short():
+    assert choose_reply_language(None, "mersi", first_message=True) == "ro"
+    assert choose_reply_language(None, "dziękuję", first_message=True) == "pl"
+    assert choose_reply_language("ro", "ok") == "ro", "an established language stays"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("je cherche un interprète pour ma mère", "fr"),
+    ("мне нужен переводчик для мамы", "ru"),
+    ("मुझे अपनी माँ के लिए मदद चाहिए", "hi"),
+])
+def test_languages_we_only_machine_translate_are_detected(text, code):
+    assert detect_language(text).language == code
+    assert choose_reply_language("en", text) == code
+
+
+def test_language_not_configured_is_never_chosen(monkeypatch):
+    assert explicit_language({"language": "de"}) is None
+    assert choose_reply_language("en", "salut", {"language": "de"}) == "en"

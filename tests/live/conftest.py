@@ -16,7 +16,9 @@ def servers(trained_model, tmp_path_factory):
     directory = tmp_path_factory.mktemp("live") / "directory.db"
     url = f"sqlite:///{directory}"
     ensure_database(url)
-    with running_servers(trained_model, ARTIFACTS, env={"DATABASE_URL": url}) as running:
+    # no machine translation in the live tests: its HTTP paths are tested with `responses`
+    with running_servers(trained_model, ARTIFACTS,
+                         env={"DATABASE_URL": url, "TRANSLATION_PROVIDER": "off"}) as running:
         yield running
 
 
