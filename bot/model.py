@@ -19,7 +19,10 @@ MODELS_DIR = REPO_ROOT / "models"
 # NLU data of the languages marked `trained: true` in data/languages.yml, plus dialogue data.
 TRAINING_DATA = (*(f"data/nlu/{code}.yml" for code in trained_languages()),
                  "data/rules.yml", "data/stories.yml")
-TRAINING_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA)
+# The trainable component's code is an input too (Rasa's own cache does not see code changes,
+# so training also runs with --force).
+TRAINING_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA, "bot/nlu/intent_classifier.py",
+                   "bot/nlu/linear.py")
 KEEP_MODELS = 3
 
 
@@ -51,7 +54,7 @@ def train(path: Path) -> None:
         name = path.name.removesuffix(".tar.gz")
         command = [sys.executable, "-m", "rasa", "train", "--config", "config.yml",
                    "--domain", "domain.yml", "--data", *TRAINING_DATA, "--out", scratch,
-                   "--fixed-model-name", name]
+                   "--fixed-model-name", name, "--force"]
         subprocess.run(command, cwd=REPO_ROOT, check=True)
         os.replace(Path(scratch) / path.name, path)
 

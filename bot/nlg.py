@@ -95,6 +95,8 @@ def _language_menu(variation: dict, lang: str, changed: bool) -> dict:
     if changed:
         reply = {"text": render("language.changed", lang,
                                 language=configured_languages()[lang].native)}
+        if lang != SOURCE_LANGUAGE:
+            reply["custom"] = {"type": "text", "language": lang, "dir": direction(lang)}
     else:
         reply = render_variation(variation, lang, LANGUAGE_MENU)
     return {**reply, "buttons": language_buttons()}
@@ -176,7 +178,9 @@ class CatalogNLG(NaturalLanguageGenerator):  # type: ignore[misc]
         # model's responses with every call.
         responses = kwargs.get("domain_responses") or self.responses
         latest = getattr(tracker, "latest_message", None)
+        # chosen by a "can we speak Urdu?" message or a language button (not by detection)
         chosen = any(e.get("entity") == "reply_language"
+                     and e.get("extractor") in ("LanguageRequest", None)
                      for e in (getattr(latest, "entities", None) or []))
         reply = render_response(responses, utter_action, tracker.current_slot_values(), chosen)
         lang = conversation_language(tracker.current_slot_values())

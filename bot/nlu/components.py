@@ -155,12 +155,21 @@ class LanguageRequest(_StatelessComponent):
     """After the classifiers: when the resident asks for a language ("can we speak Urdu?",
     "scrie-mi în română"), that choice is explicit and wins over detection: it replaces any
     ``reply_language`` entity with the language asked for. A bare "language" (no language
-    named) leaves everything as is: the reply is then the language menu."""
+    named), or a request the classifier is unsure of (below ``min_confidence``: "vorbitori
+    de urdu?" may mean staff who speak Urdu), leaves everything as is: the reply is then the
+    language menu, in the current language, and the resident picks."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"min_confidence": 0.5}
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if (message.get(INTENT) or {}).get("name") != CHOOSE_LANGUAGE_INTENT:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") != CHOOSE_LANGUAGE_INTENT:
                 continue
+            if intent.get("confidence", 0.0) < self._config.get("min_confidence", 0.5):
+                continue  # unsure: the reply is the menu, and the resident picks
             entities = message.get(ENTITIES) or []
             chosen = requested_language(entities)
             if chosen:
