@@ -22,12 +22,32 @@ class CouncilContact:
     @property
     def phone_for_residents(self) -> str:
         """The number as shown to residents: an unverified one says it is a sample."""
-        return self.phone if self.phone_verified else f"{self.phone} (sample number)"
+        return self.phone_in("en")
 
-    def fields(self) -> dict[str, str]:
+    def phone_in(self, lang: str) -> str:
+        if self.phone_verified:
+            return self.phone
+        return f"{self.phone} ({_translated('council.sample_number', lang, 'sample number')})"
+
+    def hours_in(self, lang: str) -> str:
+        """The opening hours in ``lang``: the catalog's translation while it translates the
+        hours data/council.yml gives (en.yml's council.hours), else the English from there."""
+        if _translated("council.hours", "en", "") != self.hours:
+            return self.hours
+        return _translated("council.hours", lang, self.hours)
+
+    def fields(self, lang: str = "en") -> dict[str, str]:
         """Template fields for replies: {council_phone}, {council_hours}, {council_web}."""
-        return {"council_name": self.name, "council_phone": self.phone_for_residents,
-                "council_hours": self.hours, "council_web": self.web}
+        return {"council_name": self.name, "council_phone": self.phone_in(lang),
+                "council_hours": self.hours_in(lang), "council_web": self.web}
+
+
+def _translated(key: str, lang: str, default: str) -> str:
+    from bot.i18n.catalog import render
+    try:
+        return render(key, lang)
+    except KeyError:
+        return default
 
 
 @lru_cache(maxsize=1)

@@ -63,11 +63,11 @@ def render_variation(variation: dict, lang: str, name: str = "") -> dict:
     variation = copy.deepcopy(variation)
     text, lang = _text_in(name, variation, lang)
     try:
-        filled = _fill(text, council_contact().fields())
+        filled = _fill(text, council_contact().fields(lang))
     except (ValueError, AttributeError, IndexError, KeyError):  # a broken translation
         logger.error("response %s in %s does not render; using English", name, lang)
         text, lang = variation.get("text", ""), SOURCE_LANGUAGE
-        filled = _fill(text, council_contact().fields())
+        filled = _fill(text, council_contact().fields(lang))
     reply: dict = {"text": filled}
     if variation.get("buttons"):
         reply["buttons"] = variation["buttons"]
@@ -156,7 +156,7 @@ def machine_translated_reply(reply: dict, lang: str, translator=None) -> dict:
 def crisis_text_reviewed_in(lang: str) -> str | None:
     catalog = load_catalog(lang)
     entry = catalog.entries.get("response.utter_crisis") if catalog else None
-    return _fill(entry.text, council_contact().fields()) if entry and entry.reviewed else None
+    return _fill(entry.text, council_contact().fields(lang)) if entry and entry.reviewed else None
 
 
 try:  # the Rasa server imports this module; tests and tools may not have Rasa loaded

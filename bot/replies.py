@@ -123,8 +123,8 @@ def services_message(services: list[dict], total: int, category: str, filters: s
 
 def contact_route(lang: str) -> str:
     council = council_contact()
-    return render("none.contact", lang, phone=council.phone_for_residents,
-                  hours=council.hours, web=council.web)
+    return render("none.contact", lang, phone=council.phone_in(lang),
+                  hours=council.hours_in(lang), web=council.web)
 
 
 def text_message(text: str, buttons: list[dict] | None = None) -> dict:

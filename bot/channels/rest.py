@@ -26,7 +26,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.i18n.catalog import SOURCE_LANGUAGE, render
+from bot.i18n.catalog import SOURCE_LANGUAGE, direction, render
 from bot.nlg import crisis_reply
 from bot.replies import contact_route
 from bot.safety.crisis import detect_crisis
@@ -79,7 +79,22 @@ def _reply(sender: str, message: dict) -> dict:
 def _notice_after_any_crisis(sender: str, text: str, notice: str, lang: str) -> list[dict]:
     """``notice``, preceded by the crisis reply when ``text`` signals danger."""
     replies = [_reply(sender, crisis_reply(lang))] if detect_crisis(text) else []
-    return replies + [_reply(sender, {"text": notice})]
+    message: dict = {"text": notice}
+    if lang != SOURCE_LANGUAGE:
+        message["custom"] = {"type": "text", "language": lang, "dir": direction(lang)}
+    return replies + [_reply(sender, message)]
+
+
+def language_of_request(body: dict) -> str:
+    """The language for a reply the channel itself gives (errors, too long): the client's
+    explicit choice, else the message's own language when clear, else English."""
+    from bot.i18n.detect import choose_reply_language
+    try:
+        return choose_reply_language(None, str(body.get("message", ""))[:MAX_MESSAGE_CHARS],
+                                     body.get("metadata"), first_message=True)
+    except Exception:  # an error reply must never fail
+        logger.exception("language of the request unknown")
+        return SOURCE_LANGUAGE
 
 
 def too_long_replies(sender: str, text: str, lang: str = SOURCE_LANGUAGE) -> list[dict]:
@@ -112,7 +127,7 @@ class ContractRestInput(RestInput):
                      on_new_message: Callable[[UserMessage], Awaitable[None]]) -> list[dict]:
         sender, text = body["sender"], body["message"]
         if len(text) > MAX_MESSAGE_CHARS:
-            return too_long_replies(sender, text)
+            return too_long_replies(sender, text, language_of_request(body))
         collector = ContractOutputChannel()
         try:
             await on_new_message(UserMessage(
@@ -122,7 +137,7 @@ class ContractRestInput(RestInput):
             logger.error("rest message timed out")
         except Exception:
             logger.exception("rest message failed")
-        return collector.messages or failure_replies(sender, text)
+        return collector.messages or failure_replies(sender, text, language_of_request(body))
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
