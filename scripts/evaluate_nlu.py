@@ -6,7 +6,9 @@ understood", crisis recall, and the share of replies in the message's language (
 the detector). Targets (issue 3): intent accuracy >= 0.95 English, >= 0.92 other languages;
 replies in the expected language >= 98%; crisis recall 100%.
 With --cv, also k-fold cross-validation of the whole NLU pipeline on all training data.
-Usage: python scripts/evaluate_nlu.py [--lang ro ...] [--cv] [--folds 3]
+With --write-floor, record the measurement in tests/nlu/quality_floor.yml (what the tests hold
+every later change to, and which languages are still below issue 3's targets).
+Usage: python scripts/evaluate_nlu.py [--lang ro ...] [--cv] [--folds 3] [--write-floor]
 """
 from __future__ import annotations
 
@@ -43,11 +45,37 @@ def cross_validation(folds: int) -> dict:
             "seconds": round(time.monotonic() - started)}
 
 
+FLOOR_FILE = ROOT / "tests" / "nlu" / "quality_floor.yml"
+FLOOR_MARGIN = 0.01  # training is deterministic (fixed seeds); the margin absorbs float noise
+
+
+def write_floor(results: dict) -> None:
+    import math
+
+    lines = ["# Written by `python scripts/evaluate_nlu.py --write-floor` from a measurement of the",
+             "# held-out splits (README: Measured). tests/test_rasa_project.py holds every change",
+             "# to these floors (measured minus a small margin) and marks the languages still",
+             "# below issue 3's targets as expected failures until they meet them.",
+             "languages:"]
+    for lang, r in results.items():
+        floor = {key: math.floor((r[key] - FLOOR_MARGIN) * 1000) / 1000
+                 for key in ("intent_accuracy", "reply_language_rate")}
+        lines.append(f"  {lang}: {{intent_accuracy: {floor['intent_accuracy']}, "
+                     f"reply_language_rate: {floor['reply_language_rate']}, "
+                     f"intent_accuracy_below_target: "
+                     f"{str(r['intent_accuracy'] < r['target_accuracy']).lower()}, "
+                     f"reply_language_rate_below_target: "
+                     f"{str(r['reply_language_rate'] < r['target_reply_language_rate']).lower()}}}")
+    FLOOR_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"floor written to {FLOOR_FILE}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lang", action="append")
     parser.add_argument("--cv", action="store_true")
     parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--write-floor", action="store_true")
     args = parser.parse_args()
     model = ensure()
     started = time.monotonic()
@@ -70,6 +98,8 @@ def main() -> int:
               f"{'OK' if r['meets_targets'] else 'BELOW TARGET'}"
               + (f" (crisis replies in reviewed English: {r['crisis_replies_in_reviewed_english']})"
                  if r["crisis_replies_in_reviewed_english"] else ""))
+    if args.write_floor:
+        write_floor(results)
     if "cross_validation_all_languages" in summary:
         print("cross-validation:", summary["cross_validation_all_languages"])
     print(f"report: {RESULTS / 'summary.json'}")
