@@ -25,9 +25,11 @@ logger = logging.getLogger(__name__)
 
 MIN_WORDS_TO_SWITCH = 3
 MIN_CONFIDENCE = 0.6
-# A one- or two-word Latin message ("ok", "da") says little; it never switches an established
-# language, and sets the language of a conversation that has none only as a clear winner.
-MIN_CONFIDENCE_SHORT = 0.5
+# The language of a conversation that has none yet: the most likely one at this confidence
+# (for one or two words, identifier and lingua averaged). A message of any length sets it;
+# only three or more words at MIN_CONFIDENCE switch an established language. Both thresholds
+# were chosen on the held-out splits (README: Languages).
+MIN_CONFIDENCE_FIRST = 0.5
 # Languages we only machine translate are taken from lingua only when it is this sure.
 MIN_CONFIDENCE_OTHER = 0.9
 SCRIPTS = {"gu": re.compile("[\u0a80-\u0aff]"), "ta": re.compile("[\u0b80-\u0bff]"),
@@ -47,16 +49,19 @@ class Detection:
     method: str  # "script", "identifier", "identifier+lingua" or "lingua"
 
 
+MIN_SCRIPT_LETTERS = 3
+
+
 def _by_script(text: str) -> Detection | None:
-    """The language of the script most of the letters are in, when that is not Latin (an
-    Urdu message naming "ગુજરાતી" is still Urdu)."""
+    """The language of the non-Latin script most letters are in (an Urdu message naming
+    "ગુજરાતી" is still Urdu), once it has a few letters: residents mix English words and place
+    names into their own script ("Greenhill பக்கம்"), rarely the other way round."""
     languages = configured_languages()
     counts = {code: len(pattern.findall(text)) for code, pattern in SCRIPTS.items()
               if code in languages}
     counts["arabic"] = len(ARABIC_SCRIPT.findall(text))
-    counts["latin"] = len(LATIN_LETTER.findall(text))
     script = max(counts, key=counts.get)
-    if script == "latin" or counts[script] == 0:
+    if counts[script] < min(MIN_SCRIPT_LETTERS, len(LATIN_LETTER.findall(text)) + 1):
         return None
     if script == "arabic":
         return Detection("ur" if URDU_LETTERS.search(text) else "ar", 0.9, "script")
@@ -141,20 +146,18 @@ def explicit_language(metadata: dict | None) -> str | None:
 
 
 def is_confident(text: str, found: Detection | None) -> bool:
-    """A detection clear enough to act on: script, or a clear winner (clearer for 1-2 words)."""
+    """A detection clear enough to answer a conversation with no language yet: script, or
+    the most likely language at MIN_CONFIDENCE_FIRST (averaged with lingua for 1-2 words)."""
     if found is None:
         return False
-    if found.method == "script":
-        return True
-    short = len(text.split()) < MIN_WORDS_TO_SWITCH
-    return found.confidence >= (MIN_CONFIDENCE_SHORT if short else MIN_CONFIDENCE)
+    return found.method == "script" or found.confidence >= MIN_CONFIDENCE_FIRST
 
 
 def switches_language(text: str, found: Detection | None) -> bool:
     """A detection changes the conversation's language only for a message of three or more
-    words, and only when confident."""
+    words, and only at MIN_CONFIDENCE (stricter than for a first message)."""
     return (found is not None and len(text.split()) >= MIN_WORDS_TO_SWITCH
-            and is_confident(text, found))
+            and (found.method == "script" or found.confidence >= MIN_CONFIDENCE))
 
 
 def language_change(text: str, metadata: dict | None,
