@@ -60,10 +60,7 @@ class LanguageIdentifier:
     model: LinearTextModel
 
     def _counts(self, texts: list[str]):
-        from sklearn.feature_extraction.text import CountVectorizer
-        vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=NGRAMS,
-                                     vocabulary=self.vocabulary, lowercase=False)
-        return vectorizer.transform([_normalise(t) for t in texts])
+        return _vectorizer(self).transform([_normalise(t) for t in texts])
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Language code -> probability, for the trained languages."""
@@ -103,6 +100,22 @@ class LanguageIdentifier:
                                     arrays["intercept"], arrays["idf"])
             vocabulary = json.loads(str(arrays["vocabulary"]))
         return cls(vocabulary, model)
+
+
+_VECTORIZERS: dict[int, object] = {}
+
+
+def _vectorizer(model: LanguageIdentifier):
+    """The fitted n-gram vectorizer for ``model`` (building one checks the whole vocabulary:
+    milliseconds per message if done every time)."""
+    found = _VECTORIZERS.get(id(model))
+    if found is None:
+        from sklearn.feature_extraction.text import CountVectorizer
+        found = CountVectorizer(analyzer="char_wb", ngram_range=NGRAMS,
+                                vocabulary=model.vocabulary, lowercase=False)
+        found.fit([])  # validates the vocabulary once
+        _VECTORIZERS[id(model)] = found
+    return found
 
 
 def _sources() -> list[Path]:

@@ -47,15 +47,26 @@ class LinearTextModel:
     def weigh(self, counts: sp.spmatrix) -> sp.csr_matrix:
         """Counts -> sublinear tf * idf, each row scaled to unit length (as in training)."""
         weighted = sp.csr_matrix(counts, dtype=np.float32, copy=True)
-        weighted.data = 1.0 + np.log(np.maximum(weighted.data, 1e-12))
-        weighted = weighted.multiply(self.idf[np.newaxis, :]).tocsr()
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ weighted)
+        weighted.sum_duplicates()
+        weighted.data = (1.0 + np.log(np.maximum(weighted.data, 1e-12))) \
+            * self.idf[weighted.indices]
+        lengths = np.sqrt(np.add.reduceat(weighted.data ** 2, weighted.indptr[:-1])
+                          if weighted.nnz else np.zeros(weighted.shape[0]))
+        lengths = np.where(np.diff(weighted.indptr) > 0, lengths, 1.0)
+        lengths[lengths == 0] = 1.0
+        weighted.data /= np.repeat(lengths, np.diff(weighted.indptr)).astype(np.float32)
+        return weighted
 
     def probabilities(self, counts: sp.spmatrix) -> np.ndarray:
         """(n_messages, n_classes) probabilities, rows summing to 1."""
-        scores = np.asarray(self.weigh(counts) @ self.coef.T) + self.intercept
+        # only the columns a message uses: a few hundred of the coefficient matrix's columns
+        weighted = self.weigh(counts)
+        scores = np.zeros((weighted.shape[0], len(self.classes)), dtype=np.float64)
+        for row in range(weighted.shape[0]):
+            start, end = weighted.indptr[row], weighted.indptr[row + 1]
+            columns = weighted.indices[start:end]
+            scores[row] = self.coef[:, columns] @ weighted.data[start:end]
+        scores += self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)

@@ -1,0 +1,56 @@
+"""The linear text classifier (bot/nlu/linear.py) used for intents and languages."""
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+
+from bot.nlu.linear import LinearTextModel
+
+
+@pytest.fixture(scope="module")
+def data():
+    counts = sp.random(300, 2000, density=0.02, format="csr", random_state=1)
+    counts.data = np.ceil(counts.data * 3)
+    labels = [f"intent_{i % 5}" for i in range(300)]
+    return counts, labels
+
+
+def test_probabilities_equal_scikit_learns_own(data):
+    counts, labels = data
+    model = LinearTextModel.fit(counts, labels, c=10)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+    reference = LogisticRegression(C=10, solver="saga", max_iter=200, random_state=2026).fit(
+        tfidf.transform(counts), labels)
+    ours = model.probabilities(counts[:40])
+    assert np.allclose(ours, reference.predict_proba(tfidf.transform(counts[:40])), atol=1e-5)
+    assert model.classes == tuple(reference.classes_)
+
+
+def test_a_message_with_no_known_features_still_gets_a_distribution(data):
+    model = LinearTextModel.fit(*data, c=10)
+    empty = model.probabilities(sp.csr_matrix((1, 2000)))
+    assert empty.shape == (1, 5) and np.isclose(empty.sum(), 1.0)
+
+
+def test_save_and_load_round_trip_without_pickle(data, tmp_path):
+    model = LinearTextModel.fit(*data, c=10)
+    model.save(tmp_path, "m")
+    loaded = LinearTextModel.load(tmp_path, "m")
+    assert loaded.classes == model.classes
+    assert np.allclose(loaded.probabilities(data[0][:5]), model.probabilities(data[0][:5]))
+
+
+def test_inconsistent_arrays_are_refused(data, tmp_path):
+    model = LinearTextModel.fit(*data, c=10)
+    model.save(tmp_path, "m")
+    (tmp_path / "m.json").write_text('{"classes": ["only_one"]}')
+    with pytest.raises(ValueError, match="inconsistent"):
+        LinearTextModel.load(tmp_path, "m")
+
+
+def test_ranking_is_sorted_and_limited(data):
+    model = LinearTextModel.fit(*data, c=10)
+    ranking = model.ranking(data[0][:1], top=3)[0]
+    assert len(ranking) == 3
+    assert [p for _, p in ranking] == sorted((p for _, p in ranking), reverse=True)
