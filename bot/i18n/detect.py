@@ -46,7 +46,7 @@ LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 class Detection:
     language: str
     confidence: float
-    method: str  # "script", "identifier", "identifier+lingua" or "lingua"
+    method: str  # "script", "identifier", "identifier+lingua" (they disagreed) or "lingua"
 
 
 MIN_SCRIPT_LETTERS = 3
@@ -101,6 +101,13 @@ def _lingua_confidences(text: str) -> dict[str, float]:
     return {v.language.iso_code_639_1.name.lower(): float(v.value) for v in values}
 
 
+@cache
+def latin_script_languages() -> frozenset[str]:
+    """Languages normally written in Latin letters (their own name is: "Română", "Soomaali")."""
+    return frozenset(code for code, language in configured_languages().items()
+                     if LATIN_LETTER.search(language.native))
+
+
 def _by_identifier(text: str) -> Detection | None:
     """Our identifier's best guess. For one or two words it says little on its own ("ok",
     "languages"), so there its probabilities are averaged with lingua's: on the held-out
@@ -110,15 +117,19 @@ def _by_identifier(text: str) -> Detection | None:
     if model is None:
         return None
     probabilities = model.probabilities(text)
-    method = "identifier"
-    if len(text.split()) < MIN_WORDS_TO_SWITCH:
-        general = _lingua_confidences(text)
-        if general:
-            probabilities = {code: (p + general.get(code, 0.0)) / 2
-                             for code, p in probabilities.items()}
-            method = "identifier+lingua"
     best = max(probabilities, key=probabilities.get)
-    return Detection(best, probabilities[best], method)
+    if len(text.split()) < MIN_WORDS_TO_SWITCH:
+        # One or two words: when lingua is sure of another Latin-script language ("thanks" is
+        # English, whatever our identifier makes of it), the two are averaged. Lingua knows
+        # Urdu, Tamil, Gujarati and Arabic only in their own scripts (it says 0 for "shukria
+        # ji"), and not slang ("elo", "naura"), so otherwise it has no say.
+        general = _lingua_confidences(text)
+        rival = max(general, key=general.get) if general else None
+        if rival and rival != best and rival in latin_script_languages() \
+                and general[rival] >= MIN_CONFIDENCE_OTHER:
+            return Detection(best, (probabilities[best] + general.get(best, 0.0)) / 2,
+                             "identifier+lingua")
+    return Detection(best, probabilities[best], "identifier")
 
 
 def detect_language(text: str) -> Detection | None:
