@@ -52,3 +52,9 @@ def test_nothing_found_in_plain_text():
 def test_normalise_postcode():
     assert normalise_postcode("ha12ab") == "HA1 2AB"
     assert normalise_postcode("ha3") == "HA3"
+
+
+def test_arabizi_words_with_digits_are_not_postcodes():
+    for text in ("ma3 7ad", "mu23ad", "yo23od", "ana 3ayez 7ad"):
+        assert not [e for e in find_entities(text) if e.entity == "place"], text
+    assert [e.value for e in find_entities("SW1A 1AA")] == ["SW1A 1AA"]
