@@ -142,7 +142,7 @@ class ContractRestInput(RestInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
-        webhook = Blueprint("contract_rest_webhook", __name__)
+        webhook = Blueprint(f"{self.name()}_contract_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -23,12 +23,12 @@ PLACES_CSV = REPO_ROOT / "bot" / "directory" / "data" / "harrow_places.csv"
 
 # The UK's postcode areas, and the letters an inward code can end with (never C I K M O V):
 # without them, Arabizi words such as "mu23ad" or "yo23od" looked like postcodes.
-POSTCODE_AREAS = (
-    "AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY "
-    "EC EH EN EX FK FY GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY LA LD LE LL "
-    "LN LS LU ME MK ML NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM SA SE SG SK SL SM SN "
-    "SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB WA WC WD WF WN WR WS WV YO ZE B E G L M N S W"
-).split()
+POSTCODE_AREAS = re.findall(r"[A-Z]+", """
+    AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY
+    EC EH EN EX FK FY GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY LA LD LE LL
+    LN LS LU ME MK ML NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM SA SE SG SK SL SM SN
+    SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB WA WC WD WF WN WR WS WV YO ZE B E G L M N S W
+""")
 INWARD_LETTER = "[ABD-HJLNP-UW-Z]"
 FULL_POSTCODE = (rf"(?:{'|'.join(sorted(POSTCODE_AREAS, key=len, reverse=True))})"
                  rf"[0-9][A-Z0-9]?\s*[0-9]{INWARD_LETTER}{{2}}")
