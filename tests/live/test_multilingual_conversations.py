@@ -91,3 +91,20 @@ def test_a_language_we_only_machine_translate_is_answered_and_marked(resident):
     assert reply, "always an answer"
     marked = [m for m in reply if m.get("custom", {}).get("language")]
     assert marked and all(m["custom"]["language"] in ("fr", "en") for m in marked)
+
+
+def test_the_web_chat_webhook_answers_and_limits_a_flood(servers):
+    import uuid
+
+    import requests
+
+    webchat = servers.webhook.replace("/webhooks/rest/", "/webhooks/webchat/")
+    body = {"sender": f"widget-{uuid.uuid4()}", "message": "salut",
+            "metadata": {"language": "ro"}}
+    replies = [requests.post(webchat, json=body, timeout=30).json() for _ in range(11)]
+    assert replies[0][0]["custom"]["language"] == "ro"
+    assert "secunde" in replies[-1][0]["text"], "the 11th message in a minute is refused"
+    other = {"sender": f"widget-{uuid.uuid4()}", "message": "hello"}
+    assert requests.post(webchat, json=other, timeout=30).json()[0]["text"].startswith("Hello")
+    bad = requests.post(webchat, json={"sender": "", "message": "hi"}, timeout=30)
+    assert bad.status_code == 400
