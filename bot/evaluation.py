@@ -11,17 +11,14 @@ Used by ``make eval`` (scripts/evaluate_nlu.py) and by tests/test_rasa_project.p
 from __future__ import annotations
 
 import asyncio
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from bot.nlu.examples import labelled_examples
 from bot.paths import REPO_ROOT
 
 HELDOUT_DIR = REPO_ROOT / "tests" / "nlu"
-ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]*\})")
 INTENT_TARGETS = {"en": 0.95}
 DEFAULT_INTENT_TARGET = 0.92
 REPLY_LANGUAGE_TARGET = 0.98
@@ -37,14 +34,7 @@ RESPONSE_FOR_INTENT = {
 
 def heldout_examples(lang: str, directory: Path = HELDOUT_DIR) -> list[tuple[str, str]]:
     """(text, intent) of every held-out example of ``lang``."""
-    path = directory / f"{lang}_heldout.yml"
-    examples = []
-    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-        for line in (block.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- ") and block.get("intent"):
-                examples.append((ANNOTATION.sub(r"\1", line[2:]), block["intent"]))
-    return examples
+    return labelled_examples(directory / f"{lang}_heldout.yml")
 
 
 def heldout_languages(directory: Path = HELDOUT_DIR) -> list[str]:

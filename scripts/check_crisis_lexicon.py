@@ -5,32 +5,20 @@ tests/nlu/*_heldout.yml). Exit 1 if a crisis example is missed or another intent
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.nlu.examples import labelled_examples
 from bot.safety.crisis import detect_crisis
-
-ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]*\})")
-
-
-def examples(path: Path):
-    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-        for line in (block.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- ") and "intent" in block:
-                yield block["intent"], ANNOTATION.sub(r"\1", line[2:])
 
 
 def main(paths: list[Path]) -> int:
     missed, false_alarms, crisis_total, other_total = [], [], 0, 0
     for path in paths:
-        for intent, text in examples(path):
+        for text, intent in labelled_examples(path):
             hit = detect_crisis(text) is not None
             if intent == "crisis":
                 crisis_total += 1

@@ -7,19 +7,15 @@ Exit 1 and list each annotation the lexicon misses or maps to another value.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.nlu.examples import ANNOTATION, annotated_examples
 from bot.nlu.lexicon import find_entities
 
-# [text](entity) or [text]{"entity": ..., "value": ...}
-ANNOTATION = re.compile(r"\[([^\]]+)\](?:\(([^)]+)\)|(\{[^}]*\}))")
 EXTRACTED = {"place", "spoken_language", "access", "open_now", "ordinal"}
 
 
@@ -49,22 +45,18 @@ def check(path: Path) -> list[str]:
     """An annotation is covered when the lexicon finds that kind of entity over the same text
     (overlapping spans count: "number 2" for [2]) with the same canonical value."""
     problems = []
-    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-        for line in (block.get("examples") or "").splitlines():
-            line = line.strip()
-            if not line.startswith("- "):
+    for intent, example in annotated_examples(path):
+        text, wanted = annotated(example)
+        got = find_entities(text)
+        for entity, value, start, end in wanted:
+            if entity not in EXTRACTED:
                 continue
-            text, wanted = annotated(line[2:])
-            got = find_entities(text)
-            for entity, value, start, end in wanted:
-                if entity not in EXTRACTED:
-                    continue
-                if not any(f.entity == entity and f.start < end and start < f.end and (
-                        value is None or entity == "place"
-                        or f.value.casefold() == value.casefold()) for f in got):
-                    problems.append(f"{path.name}: {block.get('intent')}: {text!r}: "
-                                    f"{entity}={value!r} ({text[start:end]!r}) not found; "
-                                    f"lexicon gave {[(f.entity, f.value, f.text) for f in got]}")
+            if not any(f.entity == entity and f.start < end and start < f.end and (
+                    value is None or entity == "place"
+                    or f.value.casefold() == value.casefold()) for f in got):
+                problems.append(f"{path.name}: {intent}: {text!r}: "
+                                f"{entity}={value!r} ({text[start:end]!r}) not found; "
+                                f"lexicon gave {[(f.entity, f.value, f.text) for f in got]}")
     return problems
 
 

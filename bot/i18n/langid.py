@@ -18,13 +18,13 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from bot.i18n.languages import trained_languages
+from bot.nlu.examples import labelled_examples
 from bot.nlu.linear import LinearTextModel
 from bot.paths import DATA_DIR, REPO_ROOT
 
@@ -32,20 +32,12 @@ logger = logging.getLogger(__name__)
 
 NLU_DIR = DATA_DIR / "nlu"
 MODELS_DIR = REPO_ROOT / "models"
-ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]+\)|\{[^}]*\})")
 NGRAMS = (1, 4)
 
 
 def training_examples(lang: str, path: Path | None = None) -> list[str]:
-    """The plain text of every example in ``data/nlu/<lang>.yml`` (annotations removed)."""
-    path = path or NLU_DIR / f"{lang}.yml"
-    texts = []
-    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-        for line in (block.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                texts.append(ANNOTATION.sub(r"\1", line[2:]))
-    return texts
+    """The plain text of every example in ``data/nlu/<lang>.yml``."""
+    return [text for text, _ in labelled_examples(path or NLU_DIR / f"{lang}.yml")]
 
 
 def _normalise(text: str) -> str:
@@ -59,8 +51,18 @@ class LanguageIdentifier:
     vocabulary: dict[str, int]
     model: LinearTextModel
 
+    @cached_property
+    def _vectorizer(self):
+        """The fitted n-gram vectorizer (building one checks the whole vocabulary: milliseconds
+        per message if done every time)."""
+        from sklearn.feature_extraction.text import CountVectorizer
+        vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=NGRAMS,
+                                     vocabulary=self.vocabulary, lowercase=False)
+        vectorizer.fit([])  # validates the vocabulary once
+        return vectorizer
+
     def _counts(self, texts: list[str]):
-        return _vectorizer(self).transform([_normalise(t) for t in texts])
+        return self._vectorizer.transform([_normalise(t) for t in texts])
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Language code -> probability, for the trained languages."""
@@ -100,22 +102,6 @@ class LanguageIdentifier:
                                     arrays["intercept"], arrays["idf"])
             vocabulary = json.loads(str(arrays["vocabulary"]))
         return cls(vocabulary, model)
-
-
-_VECTORIZERS: dict[int, object] = {}
-
-
-def _vectorizer(model: LanguageIdentifier):
-    """The fitted n-gram vectorizer for ``model`` (building one checks the whole vocabulary:
-    milliseconds per message if done every time)."""
-    found = _VECTORIZERS.get(id(model))
-    if found is None:
-        from sklearn.feature_extraction.text import CountVectorizer
-        found = CountVectorizer(analyzer="char_wb", ngram_range=NGRAMS,
-                                vocabulary=model.vocabulary, lowercase=False)
-        found.fit([])  # validates the vocabulary once
-        _VECTORIZERS[id(model)] = found
-    return found
 
 
 def _sources() -> list[Path]:
