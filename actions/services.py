@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -42,13 +43,19 @@ def _send(turn: Turn, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
     return [SlotSet(name, value) for name, value in turn.slots.items()]
 
 
+async def _in_language(lang: str, make_turn: Callable[..., Turn], *args: Any) -> Turn:
+    """``make_turn(*args)`` in a worker thread (it queries the database), its text then
+    machine translated if ``lang`` is one we only machine translate."""
+    return await asyncio.to_thread(
+        lambda: translated_turn(make_turn(*args), lang, TRANSLATOR))
+
+
 async def _search(tracker: Tracker, intent: str | None) -> Turn:
     """Services for ``intent`` (a need, or a narrowing follow-up) in the conversation."""
     lang = _language(tracker)
-    turn = await asyncio.to_thread(
-        search_turn, intent, tracker.latest_message.get("entities", []),
-        filters_from_slots(tracker.slots), lang, _sessions, TRANSLATOR)
-    return await asyncio.to_thread(translated_turn, turn, lang, TRANSLATOR)
+    return await _in_language(lang, search_turn, intent,
+                              tracker.latest_message.get("entities", []),
+                              filters_from_slots(tracker.slots), lang, _sessions, TRANSLATOR)
 
 
 class ActionFindServices(Action):
@@ -67,12 +74,12 @@ class ActionServiceDetail(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        message = tracker.latest_message
-        turn = await asyncio.to_thread(
-            detail_turn, message.get("intent", {}).get("name"), message.get("entities", []),
-            message.get("text") or "", tracker.get_slot("listed_services") or [],
-            _language(tracker), _sessions, tracker.get_slot("focused_service"))
-        turn = await asyncio.to_thread(translated_turn, turn, _language(tracker), TRANSLATOR)
+        message, lang = tracker.latest_message, _language(tracker)
+        turn = await _in_language(
+            lang, detail_turn, message.get("intent", {}).get("name"),
+            message.get("entities", []), message.get("text") or "",
+            tracker.get_slot("listed_services") or [], lang, _sessions,
+            tracker.get_slot("focused_service"))
         return _send(turn, dispatcher)
 
 

@@ -19,12 +19,8 @@ class CouncilContact:
     hours: str
     web: str
 
-    @property
-    def phone_for_residents(self) -> str:
-        """The number as shown to residents: an unverified one says it is a sample."""
-        return self.phone_in("en")
-
     def phone_in(self, lang: str) -> str:
+        """The number as shown to residents: an unverified one says it is a sample."""
         if self.phone_verified:
             return self.phone
         return f"{self.phone} ({_translated('council.sample_number', lang, 'sample number')})"

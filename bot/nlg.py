@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from bot.council import council_contact
-from bot.i18n.catalog import SOURCE_LANGUAGE, direction, load_catalog, render
+from bot.i18n.catalog import SOURCE_LANGUAGE, direction, load_catalog, render, text_language
 from bot.i18n.languages import configured_languages, full_support_languages, reply_language
 from bot.paths import REPO_ROOT
 
@@ -37,10 +37,6 @@ class _KeepUnknown(dict):
 
 def _fill(text: str, fields: dict) -> str:
     return string.Formatter().vformat(text, (), _KeepUnknown(fields))
-
-
-def conversation_language(slots: dict | None) -> str:
-    return reply_language(slots)
 
 
 def _is_crisis(variation: dict) -> bool:
@@ -74,7 +70,7 @@ def render_variation(variation: dict, lang: str, name: str = "") -> dict:
     if isinstance(variation.get("custom"), dict):
         reply["custom"] = {**variation["custom"], "language": lang, "dir": direction(lang)}
     elif lang != SOURCE_LANGUAGE:  # say which language (and direction) the text is in
-        reply["custom"] = {"type": "text", "language": lang, "dir": direction(lang)}
+        reply["custom"] = text_language(lang)
     return reply
 
 
@@ -96,7 +92,7 @@ def _language_menu(variation: dict, lang: str, changed: bool) -> dict:
         reply = {"text": render("language.changed", lang,
                                 language=configured_languages()[lang].native)}
         if lang != SOURCE_LANGUAGE:
-            reply["custom"] = {"type": "text", "language": lang, "dir": direction(lang)}
+            reply["custom"] = text_language(lang)
     else:
         reply = render_variation(variation, lang, LANGUAGE_MENU)
     return {**reply, "buttons": language_buttons()}
@@ -109,7 +105,7 @@ def render_response(responses: dict, name: str, slots: dict | None = None,
     variations = responses.get(name)
     if not variations:
         return None
-    lang = conversation_language(slots)
+    lang = reply_language(slots)
     if name == LANGUAGE_MENU:
         return _language_menu(variations[0], lang, language_chosen)
     return render_variation(variations[0], lang, name)
@@ -143,14 +139,10 @@ def machine_translated_reply(reply: dict, lang: str, translator=None) -> dict:
         return {**reply, "text": f"{reply['text']}\n\n{own}" if own else reply["text"]}
     translated = (translator or _translator()).translate_all([reply.get("text", "")], lang)
     text = translated.get(reply.get("text", ""))
-    if not text:  # provider off, down or slow: English, said plainly
-        return {**reply, "custom": {**custom, "type": custom.get("type", "text"),
-                                    "language": SOURCE_LANGUAGE, "dir": "ltr",
-                                    "machine_translated": False}}
-    return {**reply, "text": text,
-            "custom": {**custom, "type": custom.get("type", "text"), "language": lang,
-                       "dir": configured_languages()[lang].direction,
-                       "machine_translated": True}}
+    shown_in = lang if text else SOURCE_LANGUAGE  # provider off, down or slow: English
+    return {**reply, "text": text or reply.get("text", ""),
+            "custom": {**custom, **text_language(shown_in), "type": custom.get("type", "text"),
+                       "machine_translated": bool(text)}}
 
 
 def crisis_text_reviewed_in(lang: str) -> str | None:
@@ -182,8 +174,9 @@ class CatalogNLG(NaturalLanguageGenerator):  # type: ignore[misc]
         chosen = any(e.get("entity") == "reply_language"
                      and e.get("extractor") in ("LanguageRequest", None)
                      for e in (getattr(latest, "entities", None) or []))
-        reply = render_response(responses, utter_action, tracker.current_slot_values(), chosen)
-        lang = conversation_language(tracker.current_slot_values())
+        slots = tracker.current_slot_values()
+        reply = render_response(responses, utter_action, slots, chosen)
+        lang = reply_language(slots)
         if reply is not None and lang not in full_support_languages():
             reply = await asyncio.to_thread(machine_translated_reply, reply, lang)
         return reply

@@ -113,7 +113,7 @@ def seed_translation_cache(url: str) -> int:
         descriptions = [d for (d,) in session.query(Service.description) if d]
     for lang in configured_languages():
         if lang != "en":
-            translator._store({d: f"[{lang}] {d}" for d in descriptions}, "en", lang)
+            translator.store({d: f"[{lang}] {d}" for d in descriptions}, "en", lang)
     return len(descriptions)
 
 

@@ -26,7 +26,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.i18n.catalog import SOURCE_LANGUAGE, direction, render
+from bot.i18n.catalog import SOURCE_LANGUAGE, render, text_language
 from bot.nlg import crisis_reply
 from bot.replies import contact_route
 from bot.safety.crisis import detect_crisis
@@ -81,7 +81,7 @@ def _notice_after_any_crisis(sender: str, text: str, notice: str, lang: str) -> 
     replies = [_reply(sender, crisis_reply(lang))] if detect_crisis(text) else []
     message: dict = {"text": notice}
     if lang != SOURCE_LANGUAGE:
-        message["custom"] = {"type": "text", "language": lang, "dir": direction(lang)}
+        message["custom"] = text_language(lang)
     return replies + [_reply(sender, message)]
 
 

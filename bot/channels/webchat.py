@@ -17,7 +17,7 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.rest import ContractRestInput, _reply, language_of_request
-from bot.i18n.catalog import SOURCE_LANGUAGE, direction, render
+from bot.i18n.catalog import SOURCE_LANGUAGE, render, text_language
 
 DEFAULT_MESSAGES = 10
 DEFAULT_SECONDS = 60.0
@@ -57,7 +57,7 @@ class RateLimiter:
 def rate_limited_reply(sender: str, lang: str) -> dict:
     message: dict[str, Any] = {"text": render("error.rate_limited", lang)}
     if lang != SOURCE_LANGUAGE:
-        message["custom"] = {"type": "text", "language": lang, "dir": direction(lang)}
+        message["custom"] = text_language(lang)
     return _reply(sender, message)
 
 

@@ -63,8 +63,20 @@ def load_catalog(lang: str) -> Catalog | None:
 
 
 def direction(lang: str) -> str:
+    """"rtl" or "ltr": the catalog's, else data/languages.yml's (machine-translated ones)."""
+    from bot.i18n.languages import configured_languages
+
     catalog = load_catalog(lang)
-    return catalog.direction if catalog else "ltr"
+    if catalog:
+        return catalog.direction
+    configured = configured_languages().get(lang)
+    return configured.direction if configured else "ltr"
+
+
+def text_language(lang: str) -> dict:
+    """The ``custom`` of a plain-text reply not in English: which language it is in, and its
+    direction, so a client can render it (DESIGN.md's contract)."""
+    return {"type": "text", "language": lang, "dir": direction(lang)}
 
 
 def render(key: str, lang: str = SOURCE_LANGUAGE, **fields: object) -> str:

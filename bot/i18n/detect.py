@@ -86,16 +86,8 @@ def _lingua_detector():
         else None
 
 
-def _by_lingua(text: str) -> Detection | None:
-    detector = _lingua_detector()
-    values = detector.compute_language_confidence_values(text) if detector else []
-    if not values:
-        return None
-    return Detection(values[0].language.iso_code_639_1.name.lower(), float(values[0].value),
-                     "lingua")
-
-
 def _lingua_confidences(text: str) -> dict[str, float]:
+    """Language code -> lingua's confidence, most likely first (empty without lingua)."""
     detector = _lingua_detector()
     values = detector.compute_language_confidence_values(text) if detector else []
     return {v.language.iso_code_639_1.name.lower(): float(v.value) for v in values}
@@ -108,27 +100,23 @@ def latin_script_languages() -> frozenset[str]:
                      if LATIN_LETTER.search(language.native))
 
 
-def _by_identifier(text: str) -> Detection | None:
-    """Our identifier's best guess. For one or two words it says little on its own ("ok",
-    "languages"), so there its probabilities are averaged with lingua's: on the held-out
-    splits that turned 9 wrong guesses in 85 short messages into none (README)."""
+def _by_identifier(text: str, general: dict[str, float]) -> Detection | None:
+    """Our identifier's best guess. For one or two words, when lingua (``general``) is sure
+    of another Latin-script language ("thanks" is English, whatever our identifier makes of
+    it), the two confidences are averaged. Lingua knows Urdu, Tamil, Gujarati and Arabic only
+    in their own scripts (it says 0 for "shukria ji"), and not slang ("elo", "naura"), so
+    otherwise it has no say."""
     from bot.i18n.langid import identifier
     model = identifier()
     if model is None:
         return None
     probabilities = model.probabilities(text)
     best = max(probabilities, key=probabilities.get)
-    if len(text.split()) < MIN_WORDS_TO_SWITCH:
-        # One or two words: when lingua is sure of another Latin-script language ("thanks" is
-        # English, whatever our identifier makes of it), the two are averaged. Lingua knows
-        # Urdu, Tamil, Gujarati and Arabic only in their own scripts (it says 0 for "shukria
-        # ji"), and not slang ("elo", "naura"), so otherwise it has no say.
-        general = _lingua_confidences(text)
-        rival = max(general, key=general.get) if general else None
-        if rival and rival != best and rival in latin_script_languages() \
-                and general[rival] >= MIN_CONFIDENCE_OTHER:
-            return Detection(best, (probabilities[best] + general.get(best, 0.0)) / 2,
-                             "identifier+lingua")
+    rival = next(iter(general), None)
+    if len(text.split()) < MIN_WORDS_TO_SWITCH and rival and rival != best \
+            and rival in latin_script_languages() and general[rival] >= MIN_CONFIDENCE_OTHER:
+        return Detection(best, (probabilities[best] + general.get(best, 0.0)) / 2,
+                         "identifier+lingua")
     return Detection(best, probabilities[best], "identifier")
 
 
@@ -139,15 +127,17 @@ def detect_language(text: str) -> Detection | None:
     found = _by_script(text)
     if found or not LETTER.search(text):
         return found
-    ours = _by_identifier(text) if LATIN_LETTER.search(text) else None
-    general = _by_lingua(text)
+    general = _lingua_confidences(text)  # once per message: it is the slowest step
+    ours = _by_identifier(text, general) if LATIN_LETTER.search(text) else None
+    best = next(iter(general), None)
+    lingua = Detection(best, general[best], "lingua") if best else None
     # A language we only machine translate (French, Russian...) is not in our data: lingua,
     # when very sure, knows it better than our identifier, which can only pick among ours.
-    if general and general.language not in trained_languages() and (
-            ours is None or general.confidence >= MIN_CONFIDENCE_OTHER
-            or (ours.confidence < MIN_CONFIDENCE <= general.confidence)):
-        return general
-    return ours or general
+    if lingua and lingua.language not in trained_languages() and (
+            ours is None or lingua.confidence >= MIN_CONFIDENCE_OTHER
+            or (ours.confidence < MIN_CONFIDENCE <= lingua.confidence)):
+        return lingua
+    return ours or lingua
 
 
 def explicit_language(metadata: dict | None) -> str | None:
@@ -158,7 +148,7 @@ def explicit_language(metadata: dict | None) -> str | None:
 
 def is_confident(text: str, found: Detection | None) -> bool:
     """A detection clear enough to answer a conversation with no language yet: script, or
-    the most likely language at MIN_CONFIDENCE_FIRST (averaged with lingua for 1-2 words)."""
+    the most likely language at MIN_CONFIDENCE_FIRST."""
     if found is None:
         return False
     return found.method == "script" or found.confidence >= MIN_CONFIDENCE_FIRST

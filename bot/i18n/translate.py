@@ -93,7 +93,7 @@ class MachineTranslator:
         if missing and self.breaker.allows():
             fresh = self._fetch(missing, source, target)
             found.update(fresh)
-            self._store(fresh, source, target)
+            self.store(fresh, source, target)
         return found
 
     def _fetch(self, texts: list[str], source: str, target: str) -> dict[str, str]:
@@ -140,7 +140,8 @@ class MachineTranslator:
             logger.exception("translation cache unavailable")
             return {}
 
-    def _store(self, translations: dict[str, str], source: str, target: str) -> None:
+    def store(self, translations: dict[str, str], source: str, target: str) -> None:
+        """Put translations in the database cache (used for fetched ones; the bench seeds it)."""
         if not translations:
             return
         now = datetime.now(timezone.utc)
