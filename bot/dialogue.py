@@ -19,7 +19,7 @@ from bot.directory.search import (
     find_services,
     get_service,
 )
-from bot.i18n.catalog import render
+from bot.i18n.catalog import SOURCE_LANGUAGE, render, text_language
 from bot.i18n.translate import MachineTranslator, translate_services
 from bot.replies import (
     category_label,
@@ -290,11 +290,20 @@ def filters_from_slots(slots: dict) -> SearchFilters:
 
 def translated_turn(turn: Turn, lang: str, translator: MachineTranslator | None) -> Turn:
     """For a language we only machine translate (no catalog), each message's text machine
-    translated and marked (bot.nlg.machine_translated_reply); full-support languages as is."""
+    translated and marked (bot.nlg.machine_translated_reply); in full-support languages each
+    plain message tagged with its language."""
     from bot.i18n.languages import full_support_languages
     from bot.nlg import machine_translated_reply
 
     if lang in full_support_languages() or translator is None:
-        return turn
+        return Turn([tagged_with_language(m, lang) for m in turn.messages], turn.slots)
     return Turn([machine_translated_reply(m, lang, translator) if m.get("text") else m
                  for m in turn.messages], turn.slots)
+
+
+def tagged_with_language(message: dict, lang: str) -> dict:
+    """A plain (text or buttons) message not in English says which language it is in and its
+    direction, like the fixed replies do, so the widget can render it (DESIGN.md contract)."""
+    if lang == SOURCE_LANGUAGE or message.get("custom"):
+        return message
+    return {**message, "custom": text_language(lang)}

@@ -101,24 +101,29 @@ def services_custom(services: list[dict], category: str | None, lang: str, **ext
 
 def services_message(services: list[dict], total: int, category: str, filters: str,
                      lang: str) -> dict:
-    """The list of services: numbered readable text and the machine-readable contract."""
+    """The list of services: numbered readable text and the machine-readable contract (which
+    also carries the intro line as ``summary`` and the closing lines as ``notes``, so a
+    widget can show cards between them)."""
     count = len(services)
     count_phrase = (render("services.count_one", lang) if count == 1
                     else render("services.count_many", lang, count=count))
-    lines = [render("services.intro", lang, count_phrase=count_phrase,
-                    category=category_label(category, lang), filters=filters)]
+    summary = render("services.intro", lang, count_phrase=count_phrase,
+                     category=category_label(category, lang), filters=filters)
+    lines = [summary]
     for index, service in enumerate(services, start=1):
         lines.extend(service_lines(index, service, lang))
+    notes = []
     if total > count:
-        lines.append(render("services.more", lang, total=total, count=count))
+        notes.append(render("services.more", lang, total=total, count=count))
     if any(s.get("sample_data") for s in services):
-        lines.append(render("service.sample", lang))
+        notes.append(render("service.sample", lang))
     if any(s.get("machine_translated") for s in services):
-        lines.append(render("services.machine_translated", lang))
+        notes.append(render("services.machine_translated", lang))
     if lang != SOURCE_LANGUAGE and not all(s.get("machine_translated") for s in services):
-        lines.append(render("services.untranslated", lang))
-    return {"text": "\n".join(lines),
-            "custom": services_custom(services, category, lang, total=total)}
+        notes.append(render("services.untranslated", lang))
+    return {"text": "\n".join(lines + notes),
+            "custom": services_custom(services, category, lang, total=total, summary=summary,
+                                      notes=notes)}
 
 
 def contact_route(lang: str) -> str:

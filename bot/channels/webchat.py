@@ -1,13 +1,21 @@
-"""The web chat widget's channel (issue 4, server side): ``/webhooks/webchat/webhook``.
+"""The web chat widget's channel: ``/webhooks/webchat/...``.
 
-The same reply contract and guard rails as the REST channel (bot.channels.rest: sender id
-validated, message length limited, the resident's language taken from ``metadata.language``),
-plus a per-sender rate limit: a page that floods the assistant gets a polite reply in the
-resident's language instead of an answer, and other residents are not slowed down.
-Configured in credentials.yml (``rate_limit_messages`` per ``rate_limit_seconds``).
+- ``POST /webhook``: the same reply contract and guard rails as the REST channel
+  (bot.channels.rest: sender id validated, message length limited, the resident's language
+  taken from ``metadata.language``), plus a per-sender rate limit: a page that floods the
+  assistant gets a polite reply in the resident's language instead of an answer, and other
+  residents are not slowed down. Configured in credentials.yml (``rate_limit_messages`` per
+  ``rate_limit_seconds``).
+- ``POST /forget`` ``{"sender": "..."}``: "delete this conversation" — the tracker is deleted
+  from the tracker store (bot.conversations). Sender ids are random per browser tab, so only
+  the tab that holds one can ask.
+- ``GET /strings?language=ro``: the widget's own words in a language (bot.web).
+
+The widget's files themselves are served by bot.channels.widget_files at ``/chat/``.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict, deque
@@ -15,9 +23,17 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
-from bot.channels.rest import ContractRestInput, _reply, language_of_request
+from bot.channels.rest import ContractRestInput, _reply, language_of_request, request_problem
+from bot.conversations import CannotForget, forget_conversation
 from bot.i18n.catalog import SOURCE_LANGUAGE, render, text_language
+from bot.web import widget_strings
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MESSAGES = 10
 DEFAULT_SECONDS = 60.0
@@ -83,3 +99,42 @@ class WebChatInput(ContractRestInput):
         if not self.limiter.allow(body["sender"]):
             return [rate_limited_reply(body["sender"], language_of_request(body))]
         return await super().handle(body, on_new_message)
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
+    ) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+
+        @webhook.route("/forget", methods=["POST"])
+        async def forget(request: Request) -> HTTPResponse:
+            try:
+                body = request.json
+            except InvalidUsage:
+                body = None
+            problem = request_problem({**body, "message": ""} if isinstance(body, dict)
+                                      else body)
+            if problem:
+                return response.json({"error": problem}, status=400)
+            return await forget_reply(request.app.ctx.agent, body["sender"])
+
+        @webhook.route("/strings", methods=["GET"])
+        async def strings(request: Request) -> HTTPResponse:
+            return response.json(widget_strings(request.args.get("language")),
+                                 headers={"Cache-Control": "max-age=300"})
+
+        return webhook
+
+
+async def forget_reply(agent: Any, sender: str) -> HTTPResponse:
+    """Delete the conversation, waiting for any message of it still being answered."""
+    try:
+        async with agent.lock_store.lock(sender):
+            deleted = await forget_conversation(agent.tracker_store, sender)
+    except CannotForget as err:
+        logger.error("%s", err)
+        return response.json({"error": str(err)}, status=501)
+    except Exception:
+        logger.exception("forgetting a conversation failed")
+        return response.json({"error": "the conversation could not be deleted now; "
+                              "try again later"}, status=503)
+    return response.json({"deleted": deleted > 0})
