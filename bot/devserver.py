@@ -77,8 +77,9 @@ def private_endpoints(directory: Path, actions_port: int) -> Path:
 
 @contextlib.contextmanager
 def running_servers(model: Path, log_dir: Path, env: dict | None = None,
-                    timeout: float = 180) -> Iterator[Servers]:
-    """Both servers on free ports, stopped (and their logs kept in log_dir) afterwards."""
+                    timeout: float = 180, cors: list[str] | None = None) -> Iterator[Servers]:
+    """Both servers on free ports, stopped (and their logs kept in log_dir) afterwards.
+    ``cors``: other sites allowed to call the assistant (as WIDGET_ORIGINS in run.sh)."""
     rasa_port, actions_port = free_port(), free_port()
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "ACTIONS_PORT": str(actions_port),
                    "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -92,7 +93,7 @@ def running_servers(model: Path, log_dir: Path, env: dict | None = None,
         rasa = subprocess.Popen(
             [str(RASA_BIN), "run", "--model", str(model), "--endpoints", str(endpoints),
              "--credentials", "credentials.yml", "--port", str(rasa_port),
-             "--interface", "127.0.0.1"],
+             "--interface", "127.0.0.1", *(["--cors", *cors] if cors else [])],
             cwd=REPO_ROOT, env=environment, stdout=rlog, stderr=subprocess.STDOUT)
         servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}",
                           rasa, actions)

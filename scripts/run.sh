@@ -38,9 +38,13 @@ if [ "$mode" = shell ]; then
   .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml --port "$RASA_PORT" \
     --interface "$interface"
 else
-  echo "Starting the assistant: REST at http://localhost:$RASA_PORT/webhooks/rest/webhook (Ctrl-C stops it)"
+  echo "Starting the assistant: chat widget at http://localhost:$RASA_PORT/chat/," \
+    "REST at http://localhost:$RASA_PORT/webhooks/rest/webhook (Ctrl-C stops it)"
+  # WIDGET_ORIGINS: sites (space-separated) allowed to embed the widget; none by default.
+  cors=()
+  if [ -n "${WIDGET_ORIGINS:-}" ]; then read -r -a origins <<<"$WIDGET_ORIGINS"; cors=(--cors "${origins[@]}"); fi
   .venv/bin/rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
-    --port "$RASA_PORT" --interface "$interface" &
+    --port "$RASA_PORT" --interface "$interface" "${cors[@]}" &
   rasa_pid=$!
   wait -n "$rasa_pid" "$actions_pid" || true
   echo "a server stopped; stopping the other (logs: var/log/actions.log)" >&2

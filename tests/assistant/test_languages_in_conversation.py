@@ -149,3 +149,42 @@ def test_entity_values_are_canonical_codes_in_every_language(text, entity, value
 def test_lexicon_files_exist_for_every_full_support_language():
     files = {p.stem for p in Path(REPO_ROOT / "data" / "lexicon").glob("*.yml")}
     assert set(full_support_languages()) <= files
+
+
+def _services_reply(lang):
+    from bot.replies import services_message
+    service = {"id": "s1", "name": "Carers Hub", "description": "Help for carers.",
+               "phone": "020 7946 0270", "sample_data": True, "machine_translated": False}
+    return services_message([service], 3, "carers", "", lang)
+
+
+def test_a_services_reply_carries_its_summary_and_notes_for_the_widget():
+    reply = _services_reply("ro")
+    custom = reply["custom"]
+    assert reply["text"].startswith(custom["summary"])
+    assert custom["summary"] == reply["text"].splitlines()[0]
+    assert custom["notes"] and all(note in reply["text"] for note in custom["notes"])
+    assert any("demonstra" in note for note in custom["notes"])  # sample data, in Romanian
+
+
+def test_a_machine_translated_services_reply_translates_summary_and_notes_too():
+    reply = _services_reply("en")
+    result = machine_translated_reply(reply, "fr", FakeTranslator())
+    assert result["custom"]["summary"] == f"[fr] {reply['custom']['summary']}"
+    assert result["custom"]["notes"] == [f"[fr] {n}" for n in reply["custom"]["notes"]]
+    assert result["custom"]["type"] == "services" and result["custom"]["language"] == "fr"
+    untranslated = machine_translated_reply(reply, "fr", FakeTranslator(works=False))
+    assert untranslated["custom"]["summary"] == reply["custom"]["summary"]
+
+
+def test_plain_action_messages_in_other_languages_say_their_language():
+    from bot.dialogue import Turn, translated_turn
+    from bot.replies import text_message
+
+    buttons = [{"title": "Acum", "payload": "/refine_search"}]
+    turn = Turn([text_message("Pot restrânge lista.", buttons), _services_reply("ur")], {})
+    tagged = translated_turn(turn, "ur", None).messages
+    assert tagged[0]["custom"] == {"type": "text", "language": "ur", "dir": "rtl"}
+    assert tagged[0]["buttons"] == buttons
+    assert tagged[1]["custom"]["type"] == "services"  # its own custom is kept
+    assert "custom" not in translated_turn(turn, "en", None).messages[0]

@@ -4,7 +4,7 @@ import uuid
 import pytest
 import requests
 
-from bot.devserver import running_servers
+from bot.devserver import free_port, running_servers
 from bot.directory.db import ensure_database
 from bot.paths import REPO_ROOT
 
@@ -12,13 +12,20 @@ ARTIFACTS = REPO_ROOT / "test-artifacts" / "live"
 
 
 @pytest.fixture(scope="session")
-def servers(trained_model, tmp_path_factory):
+def council_site_port() -> int:
+    """Port of a stand-in council website that embeds the widget from another origin."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def servers(trained_model, tmp_path_factory, council_site_port):
     directory = tmp_path_factory.mktemp("live") / "directory.db"
     url = f"sqlite:///{directory}"
     ensure_database(url)
     # no machine translation in the live tests: its HTTP paths are tested with `responses`
     with running_servers(trained_model, ARTIFACTS,
-                         env={"DATABASE_URL": url, "TRANSLATION_PROVIDER": "off"}) as running:
+                         env={"DATABASE_URL": url, "TRANSLATION_PROVIDER": "off"},
+                         cors=[f"http://127.0.0.1:{council_site_port}"]) as running:
         yield running
 
 

@@ -333,3 +333,56 @@ def test_targets_text_size_and_reduced_motion(browser, servers):
     assert page.evaluate("getComputedStyle(document.querySelector('.hsa-dots span'))"
                          ".animationName") == "none"
     context.close()
+
+
+@pytest.fixture
+def council_site(tmp_path, servers, council_site_port) -> Iterator[str]:
+    """A page on another origin that embeds the widget with the documented one-line snippet."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Harrow Council'
+        '</title></head><body><main><h1>Adult social care</h1></main>'
+        f'<script src="{servers.rasa_url}/chat/widget.js" data-server="{servers.rasa_url}" '
+        'data-language="ro" data-title="Asistentul Harrow" data-colour="#00594f" defer>'
+        '</script></body></html>', encoding="utf-8")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    site = ThreadingHTTPServer(("127.0.0.1", council_site_port), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{council_site_port}/"
+    site.shutdown()
+    site.server_close()
+
+
+def test_the_one_line_embed_works_on_the_councils_own_site(browser, council_site):
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(council_site)
+    launcher = page.locator(".hsa-launcher")
+    page.wait_for_function("document.getElementById('hsa-root').getAttribute('lang') === 'ro'")
+    assert launcher.inner_text() == render("widget.launcher", "ro")  # starting language
+    launcher.click()
+    assert page.locator("#hsa-title").inner_text() == "Asistentul Harrow"  # configured title
+    assert page.evaluate("getComputedStyle(document.querySelector('.hsa-header'))"
+                         ".backgroundColor") == "rgb(0, 89, 79)"  # configured colour
+    page.locator("#hsa-input").fill("am nevoie de ajutor pentru un carer")
+    page.keyboard.press("Enter")  # a cross-origin call, allowed by the CORS allow-list
+    page.wait_for_selector(".hsa-bot[lang='ro']", timeout=30_000)
+    assert errors == []
+    context.close()
+
+
+def test_only_allowed_sites_may_call_the_assistant_from_a_browser(servers, council_site_port):
+    import requests
+
+    def preflight(origin):
+        return requests.options(f"{servers.rasa_url}/webhooks/webchat/webhook", timeout=10,
+                                headers={"Origin": origin,
+                                         "Access-Control-Request-Method": "POST"})
+    allowed = f"http://127.0.0.1:{council_site_port}"
+    assert preflight(allowed).headers.get("Access-Control-Allow-Origin") == allowed
+    assert "Access-Control-Allow-Origin" not in preflight("https://evil.example").headers
