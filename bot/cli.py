@@ -8,6 +8,8 @@
     stats                  services per category and language, sample vs verified
     db upgrade             run the database migrations
     seed [--force]         import the bundled Harrow directory (if empty, or always)
+    purge [--days N]       delete conversations older than the retention period (default 30
+                           days, CONVERSATION_RETENTION_DAYS); run it daily from cron
 
 The database is ``DATABASE_URL`` (default: the SQLite file ``var/directory.db``). Operator
 errors print one line to stderr and exit with status 2.
@@ -176,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("target", nargs="?", help="LANG for export, FILE for import")
     sub.add_argument("--out", default="-", help="export: file to write (default stdout)")
     sub.set_defaults(run=cmd_i18n)
+    sub = commands.add_parser("purge", help="delete conversations past retention")
+    sub.add_argument("--days", type=float, help="retention in days (default 30)")
+    sub.add_argument("--endpoints", default=None, help="endpoints.yml naming the tracker store")
+    sub.set_defaults(run=cmd_purge)
     sub = commands.add_parser("seed", help="import the bundled Harrow directory")
     sub.add_argument("--force", action="store_true", help="re-import even if not empty")
     sub.set_defaults(run=cmd_seed)
@@ -211,6 +217,23 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     for key, reason in result.rejected:
         print(f"  rejected {key}: {reason}")
     return 1 if result.rejected else 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.retention import (
+        ENDPOINTS_FILE,
+        RetentionConfigError,
+        purge_conversations,
+        retention_days,
+    )
+
+    try:
+        days = retention_days(args.days)
+        purged = purge_conversations(days, Path(args.endpoints or ENDPOINTS_FILE))
+    except RetentionConfigError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"{purged} conversations older than {days:g} days deleted")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,7 +29,9 @@ LAUNCHER = "Chat with the Harrow Support Assistant"
 WEBHOOK = "**/webhooks/webchat/webhook"
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it is
+# open, which would break later tests that call asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
     try:
         from playwright.sync_api import sync_playwright

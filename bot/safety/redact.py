@@ -1,0 +1,100 @@
+"""Masking personal data in what the assistant keeps: conversations and logs (UK GDPR
+minimisation). Phone numbers, email addresses, National Insurance numbers, NHS numbers, full
+postcodes and dates of birth are replaced by a marker such as ``[phone]``.
+
+A full postcode keeps its outward code ("HA1 2AB" → "HA1 [postcode]"): the area is what the
+assistant uses to find nearby services, and an outward code covers thousands of homes. A
+``place`` slot holding a full postcode keeps only the outward code, so narrowing by area still
+works in later turns.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+_DIGIT = r"\d[ \t\-]?"
+PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
+    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE), "[email]"),
+    # UK phone numbers: 0 or +44/0044 then 9-10 more digits, spaces, dashes or brackets allowed
+    ("phone", re.compile(r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)"
+                         r"\d(?:[ \t\-)]{0,2}\d){8,9}(?!\d)"), "[phone]"),
+    # any two letters: residents copy HMRC's example prefix "QQ" too
+    ("ni_number", re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?"
+                             r"[A-D]\b", re.IGNORECASE), "[NI number]"),
+    ("nhs_number", re.compile(r"(?<!\d)\d{3}[ \-]?\d{3}[ \-]?\d{4}(?!\d)"), "[NHS number]"),
+    ("date_of_birth", re.compile(
+        r"(?<!\d)(?:0?[1-9]|[12]\d|3[01])[./\-](?:0?[1-9]|1[0-2])[./\-](?:19|20)?\d{2}(?!\d)|"
+        r"(?<!\d)(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)|"
+        r"\b(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?:19|20)\d{2}\b",
+        re.IGNORECASE), "[date]"),
+]
+# full postcodes only (an outward code alone, "HA1", is an area, not an address)
+POSTCODE = re.compile(r"\b([A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{2})\b",
+                      re.IGNORECASE)
+PLACE_SLOTS = {"place"}
+USER_EVENTS = {"user", "slot", "entities", "user_featurization", "form", "active_loop"}
+
+
+def redact_text(text: str) -> str:
+    """``text`` with personal data masked."""
+    if not text:
+        return text
+    for _name, pattern, marker in PATTERNS:
+        text = pattern.sub(marker, text)
+    return POSTCODE.sub(lambda m: f"{m.group(1).upper()} [postcode]", text)
+
+
+def _place_value(value: str) -> str:
+    """A full postcode kept as its outward code; anything else redacted as text."""
+    match = POSTCODE.fullmatch(value.strip())
+    return match.group(1).upper() if match else redact_text(value)
+
+
+def redact_value(value: Any) -> Any:
+    """Every string inside ``value`` (dicts and lists included) redacted."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {key: redact_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_value(item) for item in value]
+    return value
+
+
+def redact_event(event: dict) -> dict:
+    """A tracker event (as a dict) fit to be stored: what the resident typed and the slots
+    and entities taken from it are masked; the assistant's own replies are kept as they are
+    (they quote only the directory, never the resident)."""
+    if event.get("event") not in USER_EVENTS:
+        return event
+    if event.get("event") == "slot" and event.get("name") in PLACE_SLOTS \
+            and isinstance(event.get("value"), str):
+        return {**event, "value": _place_value(event["value"])}
+    return redact_value(event)
+
+
+class RedactingLogRecordFactory:
+    """Makes every log record's message redacted, whichever library logs it."""
+
+    def __init__(self, wrapped: Any) -> None:
+        self.wrapped = wrapped
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.wrapped(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken log call is the caller's problem
+            return record
+        redacted = redact_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return record
+
+
+def install_log_redaction() -> None:
+    """Redact personal data in every log message of this process (idempotent)."""
+    factory = logging.getLogRecordFactory()
+    if not isinstance(factory, RedactingLogRecordFactory):
+        logging.setLogRecordFactory(RedactingLogRecordFactory(factory))

@@ -1,0 +1,193 @@
+"""Personal data never reaches the tracker store or the logs (issue 5): checked by reading the
+stored rows directly, in SQLite and in PostgreSQL; and conversations are purged by age."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.safety.redact import (
+    RedactingLogRecordFactory,
+    redact_event,
+    redact_text,
+)
+from bot.tracker_store import RedactingSQLTrackerStore
+
+PERSONAL = {
+    "phone": ["07700 900123", "+44 7700 900 123", "020 7946 0123", "(020) 7946-0123",
+              "01234567890"],
+    "email": ["amina.khan+care@example.co.uk"],
+    "ni_number": ["QQ 12 34 56 C", "ab123456d"],
+    "nhs_number": ["943 476 5919", "9434765919"],
+    "postcode": ["HA1 2AB", "ha3 7xx"],
+    "date_of_birth": ["12/03/1956", "1956-03-12", "3rd March 1956", "12 mar 1956"],
+}
+ORDINARY = ["Call 999 now", "Samaritans on 116 123", "NHS 111 option 2", "near HA1",
+            "open at 9:30 on Monday", "I need help in Pinner", "my mum is 84",
+            "service number 3", "HA3 please"]
+DOMAIN = Domain.from_dict({"slots": {"place": {"type": "text", "mappings": []},
+                                     "contact": {"type": "text", "mappings": []}}})
+
+
+@pytest.mark.parametrize("kind, value", [(k, v) for k, vs in PERSONAL.items() for v in vs])
+def test_each_kind_of_personal_data_is_masked(kind, value):
+    masked = redact_text(f"hello, mine is {value} thanks")
+    assert value not in masked and value.replace(" ", "") not in masked.replace(" ", "")
+    assert masked.startswith("hello, mine is ") and masked.endswith(" thanks")
+    assert "[" in masked
+
+
+@pytest.mark.parametrize("message", ORDINARY)
+def test_ordinary_messages_are_left_alone(message):
+    assert redact_text(message) == message
+
+
+def test_a_full_postcode_keeps_its_area():
+    assert redact_text("I live at HA1 2AB") == "I live at HA1 [postcode]"
+    slot = redact_event({"event": "slot", "name": "place", "value": "ha1 2ab"})
+    assert slot["value"] == "HA1"  # narrowing by area keeps working in later turns
+
+
+def test_only_what_the_resident_gave_is_masked_in_events():
+    user = redact_event({"event": "user", "text": "call me on 07700 900123",
+                         "parse_data": {"text": "call me on 07700 900123",
+                                        "entities": [{"value": "07700 900123"}]}})
+    assert "07700" not in str(user)
+    bot = {"event": "bot", "text": "Carers Hub: phone 020 7946 0270."}
+    assert redact_event(bot) == bot  # the directory's numbers are not personal data
+
+
+def test_log_messages_are_masked():
+    records = []
+    factory = RedactingLogRecordFactory(logging.LogRecord)
+    record = factory("x", logging.INFO, __file__, 1, "user said %s", ("email me at a@b.com",),
+                     None)
+    records.append(record.getMessage())
+    assert records == ["user said email me at [email]"]
+
+
+def _conversation(sender: str, when: float) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    said = ("my number is 07700 900123, email amina@example.org, NI QQ123456C, NHS 943 476 "
+            "5919, I live at HA1 2AB and was born 12/03/1956")
+    tracker.update(UserUttered(said, intent={"name": "human_handoff", "confidence": 1.0},
+                               parse_data={"text": said, "intent": {"name": "human_handoff"},
+                                           "entities": [{"entity": "place",
+                                                         "value": "HA1 2AB"}]},
+                               timestamp=when))
+    tracker.update(SlotSet("place", "HA1 2AB", timestamp=when))
+    tracker.update(SlotSet("contact", "07700 900123", timestamp=when))
+    tracker.update(ActionExecuted("action_listen", timestamp=when))
+    tracker.update(BotUttered("Carers Hub: phone 020 7946 0270.", timestamp=when))
+    return tracker
+
+
+SECRETS = ["07700", "900123", "amina@example.org", "QQ123456C", "943 476", "2AB", "1956"]
+
+
+def _stored_rows(url: str, sender: str) -> list[str]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT data FROM events WHERE sender_id = :s"),
+                                  {"s": sender}).fetchall()
+    engine.dispose()
+    return [row[0] for row in rows]
+
+
+def _check_store(store, url: str) -> None:
+    sender = f"test-{uuid.uuid4().hex}"
+    asyncio.run(store.save(_conversation(sender, time.time())))
+    rows = _stored_rows(url, sender)
+    assert len(rows) >= 5
+    stored = "\n".join(rows)
+    assert [s for s in SECRETS if s in stored] == []
+    assert "[phone]" in stored and "HA1" in stored and "020 7946 0270" in stored
+    tracker = asyncio.run(store.retrieve(sender))
+    assert tracker.get_slot("place") == "HA1" and tracker.get_slot("contact") == "[phone]"
+    store.purge_older_than(-1)  # leave the database as it was
+
+
+def test_nothing_personal_is_stored_in_sqlite(tmp_path):
+    path = tmp_path / "tracker.db"
+    _check_store(RedactingSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path)),
+                 f"sqlite:///{path}")
+
+
+def test_nothing_personal_is_stored_in_postgresql(pg_server):
+    url = make_url(pg_server)
+    store = RedactingSQLTrackerStore(DOMAIN, dialect="postgresql", host=url.host,
+                                     port=url.port or 5432, db=url.database,
+                                     username=url.username, password=url.password)
+    _check_store(store, pg_server)
+
+
+def test_purge_deletes_exactly_the_conversations_past_retention(tmp_path):
+    path = tmp_path / "tracker.db"
+    store = RedactingSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path))
+    now = time.time()
+    ages = {"old": 31, "just-old": 30.01, "recent": 29.9, "today": 0}
+    for name, days in ages.items():
+        asyncio.run(store.save(_conversation(name, now - days * 86400)))
+    # a conversation that started long ago but went on today is kept whole
+    long_running = _conversation("still-going", now - 40 * 86400)
+    long_running.update(UserUttered("thanks", timestamp=now))
+    asyncio.run(store.save(long_running))
+    assert store.purge_older_than(30, now=now) == 2
+    assert _stored_rows(f"sqlite:///{path}", "old") == []
+    assert _stored_rows(f"sqlite:///{path}", "just-old") == []
+    for kept in ("recent", "today", "still-going"):
+        assert _stored_rows(f"sqlite:///{path}", kept)
+    assert len(_stored_rows(f"sqlite:///{path}", "still-going")) == 6
+
+
+def _endpoints(tmp_path, store_type="bot.tracker_store.RedactingSQLTrackerStore"):
+    path = tmp_path / "endpoints.yml"
+    path.write_text(f"tracker_store:\n  type: {store_type}\n  dialect: sqlite\n"
+                    f"  db: {tmp_path / 'tracker.db'}\n", encoding="utf-8")
+    return path
+
+
+def test_purge_command_uses_the_configured_store_and_retention(tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+
+    endpoints = _endpoints(tmp_path)
+    store = RedactingSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    now = time.time()
+    asyncio.run(store.save(_conversation("ten-days", now - 10 * 86400)))
+    asyncio.run(store.save(_conversation("forty-days", now - 40 * 86400)))
+    assert main(["purge", "--endpoints", str(endpoints)]) == 0  # default 30 days
+    assert "1 conversations older than 30 days deleted" in capsys.readouterr().out
+    monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "7")
+    assert main(["purge", "--endpoints", str(endpoints)]) == 0
+    assert "1 conversations older than 7 days deleted" in capsys.readouterr().out
+    assert _stored_rows(f"sqlite:///{tmp_path / 'tracker.db'}", "ten-days") == []
+
+
+@pytest.mark.parametrize("problem", ["days", "store"])
+def test_purge_refuses_bad_configuration_with_one_line(tmp_path, monkeypatch, capsys, problem):
+    from bot.cli import main
+
+    if problem == "days":
+        monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "a month")
+        endpoints = _endpoints(tmp_path)
+    else:
+        endpoints = _endpoints(tmp_path, store_type="mongod")
+    assert main(["purge", "--endpoints", str(endpoints)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and error.count("\n") == 1
+
+
+def test_the_assistant_is_configured_to_store_conversations_redacted():
+    import yaml
+
+    from bot.paths import REPO_ROOT
+    endpoints = yaml.safe_load((REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    assert endpoints["tracker_store"]["type"] == "bot.tracker_store.RedactingSQLTrackerStore"
