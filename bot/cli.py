@@ -9,7 +9,11 @@
     db upgrade             run the database migrations
     seed [--force]         import the bundled Harrow directory (if empty, or always)
     purge [--days N]       delete conversations older than the retention period (default 30
-                           days, CONVERSATION_RETENTION_DAYS); run it daily from cron
+                           days, CONVERSATION_RETENTION_DAYS) and requests closed more than
+                           REQUEST_RETENTION_DAYS (default 30) ago; run it daily from cron
+    requests list [--type callback|interpreter] [--language L] [--older-than DAYS] [--all]
+    requests show REF | done REF | export FILE|-
+                           residents' callback and interpreter requests
 
 The database is ``DATABASE_URL`` (default: the SQLite file ``var/directory.db``). Operator
 errors print one line to stderr and exit with status 2.
@@ -182,6 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--days", type=float, help="retention in days (default 30)")
     sub.add_argument("--endpoints", default=None, help="endpoints.yml naming the tracker store")
     sub.set_defaults(run=cmd_purge)
+    sub = commands.add_parser("requests", help="callback and interpreter requests")
+    sub.add_argument("action", choices=("list", "show", "done", "export"))
+    sub.add_argument("target", nargs="?", help="show/done: a reference; export: FILE or -")
+    sub.add_argument("--type", choices=("callback", "interpreter"), dest="kind")
+    sub.add_argument("--language", help="language code (call, interpreter or conversation)")
+    sub.add_argument("--older-than", type=float, metavar="DAYS", dest="older_than")
+    sub.add_argument("--all", action="store_true", help="include requests already done")
+    sub.set_defaults(run=cmd_requests)
     sub = commands.add_parser("seed", help="import the bundled Harrow directory")
     sub.add_argument("--force", action="store_true", help="re-import even if not empty")
     sub.set_defaults(run=cmd_seed)
@@ -220,6 +232,7 @@ def cmd_i18n(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from bot import requests as help_requests
     from bot.retention import (
         ENDPOINTS_FILE,
         RetentionConfigError,
@@ -229,10 +242,53 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
     try:
         days = retention_days(args.days)
+        request_days = help_requests.request_retention_days()
         purged = purge_conversations(days, Path(args.endpoints or ENDPOINTS_FILE))
-    except RetentionConfigError as exc:
+    except (RetentionConfigError, help_requests.RequestError) as exc:
         raise CommandError(str(exc)) from exc
+    with _session() as session:
+        closed = help_requests.purge_closed_requests(session, request_days)
     print(f"{purged} conversations older than {days:g} days deleted")
+    print(f"{closed} requests closed more than {request_days:g} days ago deleted")
+    return 0
+
+
+def cmd_requests(args: argparse.Namespace) -> int:
+    with _session() as session:
+        return _requests_command(session, args)
+
+
+def _requests_command(session: Session, args: argparse.Namespace) -> int:
+    from bot import requests as help_requests
+
+    if args.action in ("show", "done"):
+        if not args.target:
+            raise CommandError(f"requests {args.action} needs a reference, e.g. HSA-7K3M9Q")
+        try:
+            row = (help_requests.close_request(session, args.target) if args.action == "done"
+                   else help_requests.get_request(session, args.target))
+        except help_requests.RequestError as exc:
+            raise CommandError(str(exc)) from exc
+        if row is None:
+            raise CommandError(f"no request {args.target!r}")
+        print(help_requests.describe(row) if args.action == "show"
+              else f"{row.reference} marked done")
+        return 0
+    rows = help_requests.find_requests(session, kind=args.kind, language=args.language,
+                                       older_than_days=args.older_than,
+                                       status=None if args.all else help_requests.OPEN)
+    if args.action == "export":
+        text = help_requests.requests_csv(rows)
+        if not args.target or args.target == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.target).write_text(text, encoding="utf-8-sig")
+        return 0
+    for row in rows:
+        language = row.interpreter_language or row.call_language or row.conversation_language
+        print(f"{row.reference}  {row.kind:<11} {row.status:<4} {row.created:%Y-%m-%d %H:%M}  "
+              f"{language:<3} {row.first_name}")
+    print(f"{len(rows)} requests")
     return 0
 
 

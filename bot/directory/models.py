@@ -17,6 +17,7 @@ migrations and these models agree.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -270,3 +271,29 @@ class TranslationCache(Base):
     provider = Column(String(40), nullable=False)
     text = Column(Text, nullable=False)
     created = Column(DateTime(timezone=True), nullable=False)
+
+
+class HelpRequest(Base):
+    """A resident's request for a person: a callback, or an interpreter for an appointment.
+    The only place the assistant keeps contact details (conversations are stored masked)."""
+
+    __tablename__ = "help_request"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    kind = Column(String(20), nullable=False, index=True)  # callback | interpreter
+    status = Column(String(10), nullable=False, index=True)  # open | done
+    created = Column(DateTime(timezone=True), nullable=False)
+    closed = Column(DateTime(timezone=True), index=True)
+    conversation_language = Column(String(10), nullable=False)
+    first_name = Column(String(100), nullable=False)
+    phone = Column(String(20))
+    email = Column(String(254))
+    best_time = Column(String(100))
+    call_language = Column(String(10))
+    interpreter_needed = Column(Boolean, nullable=False, default=False)
+    interpreter_language = Column(String(10))
+    appointment_date = Column(Date)
+    appointment_mode = Column(String(20))  # face_to_face | video
+    need_category = Column(String(40))
+    consent = Column(Boolean, nullable=False)

@@ -159,6 +159,7 @@ def test_purge_command_uses_the_configured_store_and_retention(tmp_path, monkeyp
     from bot.cli import main
 
     endpoints = _endpoints(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'directory.db'}")
     store = RedactingSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
     now = time.time()
     asyncio.run(store.save(_conversation("ten-days", now - 10 * 86400)))
@@ -167,7 +168,9 @@ def test_purge_command_uses_the_configured_store_and_retention(tmp_path, monkeyp
     assert "1 conversations older than 30 days deleted" in capsys.readouterr().out
     monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "7")
     assert main(["purge", "--endpoints", str(endpoints)]) == 0
-    assert "1 conversations older than 7 days deleted" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 conversations older than 7 days deleted" in out
+    assert "0 requests closed more than 30 days ago deleted" in out
     assert _stored_rows(f"sqlite:///{tmp_path / 'tracker.db'}", "ten-days") == []
 
 
