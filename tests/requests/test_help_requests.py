@@ -73,7 +73,7 @@ def test_staff_find_requests_by_type_language_and_age(session):
         kind="interpreter", first_name="Sam", conversation_language="en", consent=True,
         email="sam@example.org", interpreter_language="bsl", appointment_date=date(2026, 12, 3),
         appointment_mode="face_to_face"), now=NOW)
-    names = lambda rows: sorted(r.first_name for r in rows)  # noqa: E731
+    names = lambda rows: sorted(r.first_name for r in rows)
     assert names(help_requests.find_requests(session)) == ["Amina", "Ion", "Sam"]
     assert names(help_requests.find_requests(session, kind="interpreter")) == ["Sam"]
     assert names(help_requests.find_requests(session, language="ur")) == ["Amina"]
