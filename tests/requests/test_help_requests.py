@@ -16,9 +16,9 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 
 
 def callback(**changes) -> NewRequest:
-    fields = dict(kind="callback", first_name="Amina", conversation_language="ur",
-                  consent=True, phone="07700 900123", best_time="mornings",
-                  call_language="ur", interpreter_needed=False, need_category="carers")
+    fields = {"kind": "callback", "first_name": "Amina", "conversation_language": "ur",
+              "consent": True, "phone": "07700 900123", "best_time": "mornings",
+              "call_language": "ur", "interpreter_needed": False, "need_category": "carers"}
     fields.update(changes)
     return NewRequest(**fields)
 
