@@ -19,6 +19,9 @@ def build_app() -> Sanic:
 
 
 def main() -> None:
+    from bot.safety.redact import install_log_redaction
+
+    install_log_redaction()  # no phone number or email typed by a resident reaches a log
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     host = os.environ.get("ACTIONS_HOST", "127.0.0.1")
     port = int(os.environ.get("ACTIONS_PORT", "5055"))

@@ -11,6 +11,8 @@
     purge [--days N]       delete conversations older than the retention period (default 30
                            days, CONVERSATION_RETENTION_DAYS) and requests closed more than
                            REQUEST_RETENTION_DAYS (default 30) ago; run it daily from cron
+    report --since DATE [--out DIR]
+                           equity report for staff: report.html (charts) and report.csv
     requests list [--type callback|interpreter] [--language L] [--older-than DAYS] [--all]
     requests show REF | done REF | export FILE|-
                            residents' callback and interpreter requests
@@ -186,6 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--days", type=float, help="retention in days (default 30)")
     sub.add_argument("--endpoints", default=None, help="endpoints.yml naming the tracker store")
     sub.set_defaults(run=cmd_purge)
+    sub = commands.add_parser("report", help="equity report (HTML with charts, and CSV)")
+    sub.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
+    sub.add_argument("--out", default="results/report", help="folder to write into")
+    sub.add_argument("--endpoints", default=None, help="endpoints.yml naming the tracker store")
+    sub.set_defaults(run=cmd_report)
     sub = commands.add_parser("requests", help="callback and interpreter requests")
     sub.add_argument("action", choices=("list", "show", "done", "export"))
     sub.add_argument("target", nargs="?", help="show/done: a reference; export: FILE or -")
@@ -246,10 +253,34 @@ def cmd_purge(args: argparse.Namespace) -> int:
         purged = purge_conversations(days, Path(args.endpoints or ENDPOINTS_FILE))
     except (RetentionConfigError, help_requests.RequestError) as exc:
         raise CommandError(str(exc)) from exc
+    from bot.help_flow import purge_abandoned_drafts
+
     with _session() as session:
         closed = help_requests.purge_closed_requests(session, request_days)
+        purge_abandoned_drafts(session)
     print(f"{purged} conversations older than {days:g} days deleted")
     print(f"{closed} requests closed more than {request_days:g} days ago deleted")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from bot.report import write_report
+    from bot.retention import ENDPOINTS_FILE, RetentionConfigError, conversation_store
+
+    try:
+        since = date.fromisoformat(args.since)
+    except ValueError as exc:
+        raise CommandError(f"--since {args.since!r} is not a date: use YYYY-MM-DD") from exc
+    try:
+        store = conversation_store(Path(args.endpoints or ENDPOINTS_FILE))
+    except RetentionConfigError as exc:
+        raise CommandError(str(exc)) from exc
+    tracker_url = store.engine.url.render_as_string(hide_password=False)
+    with _session() as session:
+        page = write_report(tracker_url, session, since, Path(args.out))
+    print(f"wrote {page} and {page.with_suffix('.csv')}")
     return 0
 
 

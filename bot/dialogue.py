@@ -118,7 +118,21 @@ def which_need_message(lang: str) -> dict:
     return text_message(render("ask.which_need", lang), buttons)
 
 
-def narrowing_message(lang: str) -> dict:
+CALLBACK_PAYLOAD = '/human_handoff{"request_kind": "callback"}'
+INTERPRETER_PAYLOAD = '/need_interpreting{"request_kind": "interpreter"}'
+
+
+def callback_button(lang: str) -> dict:
+    """Offers a callback from a person (issue 5): when the assistant cannot help, after a
+    safeguarding concern, and when a resident asks for a person."""
+    return {"title": render("help.offer_callback", lang), "payload": CALLBACK_PAYLOAD}
+
+
+def interpreter_button(lang: str) -> dict:
+    return {"title": render("help.offer_interpreter", lang), "payload": INTERPRETER_PAYLOAD}
+
+
+def narrowing_message(lang: str, category: str | None = None) -> dict:
     buttons = [
         {"title": render("narrow.button_open_now", lang),
          "payload": '/refine_search{"open_now": "true"}'},
@@ -127,6 +141,10 @@ def narrowing_message(lang: str) -> dict:
         {"title": render("narrow.button_near_town", lang),
          "payload": '/refine_search{"place": "HA1"}'},
     ]
+    if category == "interpreting":
+        buttons.append(interpreter_button(lang))
+    elif category == "safeguarding":
+        buttons.append(callback_button(lang))
     return text_message(render("narrow.prompt", lang), buttons)
 
 
@@ -174,7 +192,7 @@ def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
     if not result.services:
         messages.append(text_message(render("none.found", lang, category=category,
                                             filters=filters.phrase(lang))
-                                     + " " + contact_route(lang)))
+                                     + " " + contact_route(lang), [callback_button(lang)]))
     else:
         if shown_filters != filters:
             messages.append(text_message(render("none.found", lang, category=category,
@@ -182,7 +200,7 @@ def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
         messages.append(services_message(result.services, result.total, filters.category,
                                          shown_filters.phrase(lang), lang))
         if category_for_intent(intent):
-            messages.append(narrowing_message(lang))
+            messages.append(narrowing_message(lang, filters.category))
     slots = _filters_slots(filters)
     slots["listed_services"] = [s["id"] for s in result.services]
     slots["focused_service"] = None

@@ -66,12 +66,25 @@ def render_variation(variation: dict, lang: str, name: str = "") -> dict:
         filled = _fill(text, council_contact().fields(lang))
     reply: dict = {"text": filled}
     if variation.get("buttons"):
-        reply["buttons"] = variation["buttons"]
+        reply["buttons"] = [{**b, "title": button_title(b.get("title", ""), lang)}
+                            for b in variation["buttons"]]
     if isinstance(variation.get("custom"), dict):
         reply["custom"] = {**variation["custom"], "language": lang, "dir": direction(lang)}
     elif lang != SOURCE_LANGUAGE:  # say which language (and direction) the text is in
         reply["custom"] = text_language(lang)
     return reply
+
+
+@lru_cache(maxsize=1)
+def _english_catalog_keys() -> dict[str, str]:
+    return {entry.text: key for key, entry in load_catalog(SOURCE_LANGUAGE).entries.items()}
+
+
+def button_title(title: str, lang: str) -> str:
+    """A domain response's button title in ``lang``: written in domain.yml as the English text
+    of a catalog entry (e.g. help.offer_callback), so translators find it in their file."""
+    key = _english_catalog_keys().get(title)
+    return render(key, lang) if key else title
 
 
 LANGUAGE_MENU = "utter_language_menu"

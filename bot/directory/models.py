@@ -282,8 +282,9 @@ class HelpRequest(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     reference = Column(String(16), nullable=False, unique=True)
     kind = Column(String(20), nullable=False, index=True)  # callback | interpreter
-    status = Column(String(10), nullable=False, index=True)  # open | done
+    status = Column(String(10), nullable=False, index=True)  # draft | open | done
     created = Column(DateTime(timezone=True), nullable=False)
+    conversation_id = Column(String(255), index=True)  # to find a form's draft
     closed = Column(DateTime(timezone=True), index=True)
     conversation_language = Column(String(10), nullable=False)
     first_name = Column(String(100), nullable=False)

@@ -26,6 +26,7 @@ def servers(trained_model, tmp_path_factory, council_site_port):
     with running_servers(trained_model, ARTIFACTS,
                          env={"DATABASE_URL": url, "TRANSLATION_PROVIDER": "off"},
                          cors=[f"http://127.0.0.1:{council_site_port}"]) as running:
+        running.directory_url = url
         yield running
 
 

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed", sa.DateTime(timezone=True)),
+        sa.Column("conversation_id", sa.String(255)),
         sa.Column("conversation_language", sa.String(10), nullable=False),
         sa.Column("first_name", sa.String(100), nullable=False),
         sa.Column("phone", sa.String(20)),
@@ -42,6 +43,7 @@ def upgrade() -> None:
     op.create_index("ix_help_request_kind", "help_request", ["kind"])
     op.create_index("ix_help_request_status", "help_request", ["status"])
     op.create_index("ix_help_request_closed", "help_request", ["closed"])
+    op.create_index("ix_help_request_conversation_id", "help_request", ["conversation_id"])
 
 
 def downgrade() -> None:
