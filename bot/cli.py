@@ -251,7 +251,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
         days = retention_days(args.days)
         request_days = help_requests.request_retention_days()
         purged = purge_conversations(days, Path(args.endpoints or ENDPOINTS_FILE))
-    except (RetentionConfigError, help_requests.RequestError) as exc:
+    except RetentionConfigError as exc:
         raise CommandError(str(exc)) from exc
     from bot.help_flow import purge_abandoned_drafts
 

@@ -346,6 +346,19 @@ def discard_draft(session: Session, conversation: str, kind: str) -> None:
     session.commit()
 
 
+def discard_conversation_drafts(sessions, conversation: str) -> int:
+    """"Delete this conversation": any half-filled request of it goes too (requests already
+    sent stay: the council is acting on them)."""
+    with sessions() as session:
+        drafts = session.execute(select(HelpRequest).where(
+            HelpRequest.conversation_id == conversation,
+            HelpRequest.status == DRAFT)).scalars().all()
+        for draft in drafts:
+            session.delete(draft)
+        session.commit()
+        return len(drafts)
+
+
 def required_slots(kind: str, slots: dict) -> list[str]:
     """The form's questions still to ask: none once cancelled or refused; the need is not
     asked when the conversation already knows it."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -162,15 +161,10 @@ def close_request(session: Session, reference: str, now: datetime | None = None)
 
 
 def request_retention_days() -> float:
-    raw = os.environ.get("REQUEST_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
-    try:
-        days = float(raw)
-    except (TypeError, ValueError):
-        days = -1
-    if days < 1:
-        raise RequestError(f"REQUEST_RETENTION_DAYS must be a number of days, at least 1 "
-                           f"(got {raw!r})")
-    return days
+    """Days a closed request is kept (REQUEST_RETENTION_DAYS, default 30)."""
+    from bot.retention import configured_days
+
+    return configured_days("REQUEST_RETENTION_DAYS", default=DEFAULT_RETENTION_DAYS)
 
 
 def purge_closed_requests(session: Session, days: float, now: datetime | None = None) -> int:

@@ -18,17 +18,23 @@ class RetentionConfigError(ValueError):
     """Retention or tracker store configuration an operator must fix."""
 
 
-def retention_days(given: float | None = None) -> float:
-    raw = given if given is not None else os.environ.get("CONVERSATION_RETENTION_DAYS",
-                                                         DEFAULT_DAYS)
+def configured_days(variable: str, given: float | None = None,
+                    default: float = DEFAULT_DAYS) -> float:
+    """A retention period in days: ``given`` (a command option), else the environment
+    variable, else ``default``; at least 1 day."""
+    raw = given if given is not None else os.environ.get(variable, default)
     try:
         days = float(raw)
     except (TypeError, ValueError):
         days = -1.0
     if days < 1:
         raise RetentionConfigError(f"retention must be a number of days, at least 1 (got "
-                                   f"{raw!r}): set CONVERSATION_RETENTION_DAYS or --days")
+                                   f"{raw!r}): set {variable} or --days")
     return days
+
+
+def retention_days(given: float | None = None) -> float:
+    return configured_days("CONVERSATION_RETENTION_DAYS", given)
 
 
 def conversation_store(endpoints: Path = ENDPOINTS_FILE):

@@ -15,6 +15,7 @@ The widget's files themselves are served by bot.channels.widget_files at ``/chat
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -125,11 +126,19 @@ class WebChatInput(ContractRestInput):
         return webhook
 
 
+def _forget_drafts(sender: str) -> int:
+    from bot.directory.db import session_factory
+    from bot.help_flow import discard_conversation_drafts
+
+    return discard_conversation_drafts(session_factory(), sender)
+
+
 async def forget_reply(agent: Any, sender: str) -> HTTPResponse:
     """Delete the conversation, waiting for any message of it still being answered."""
     try:
         async with agent.lock_store.lock(sender):
             deleted = await forget_conversation(agent.tracker_store, sender)
+            deleted += await asyncio.to_thread(_forget_drafts, sender)
     except CannotForget as err:
         logger.error("%s", err)
         return response.json({"error": str(err)}, status=501)

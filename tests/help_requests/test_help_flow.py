@@ -137,3 +137,16 @@ def test_abandoned_drafts_are_purged(session):
     later = datetime.now(timezone.utc) + timedelta(hours=25)
     assert help_flow.purge_abandoned_drafts(session, now=later) == 1
     assert stored(session) == []
+
+
+def test_deleting_the_conversation_deletes_its_draft_but_not_sent_requests(session):
+    from contextlib import nullcontext
+
+    slots = run(session, "callback", ["yes", "Amina", "07700 900123", "time:any", "lang:en",
+                                      "no", "need:carers", "send"])
+    help_flow.submit("callback", "en", CONVERSATION, session, slots)
+    run(session, "interpreter", ["yes", "Amina"])
+    assert {r.status for r in stored(session)} == {"open", "draft"}
+    assert help_flow.discard_conversation_drafts(lambda: nullcontext(session),
+                                                 CONVERSATION) == 1
+    assert [r.status for r in stored(session)] == ["open"]
