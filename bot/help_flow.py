@@ -16,9 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,14 +24,12 @@ from bot.directory.categories import CATEGORIES
 from bot.directory.models import HelpRequest
 from bot.i18n.catalog import render
 from bot.i18n.languages import configured_languages, full_support_languages
-from bot.paths import DATA_DIR
+from bot.nlu.answers import CANCEL, NO, YES, answer
 from bot.replies import category_label, language_name
 from bot.requests import OPEN, email_address, new_reference, uk_phone
 
-ANSWERS_FILE = DATA_DIR / "answers.yml"
 DRAFT = "draft"
 GIVEN = "given"
-YES, NO, CANCEL = "yes", "no", "cancel"
 FORMS = {"callback": "callback_form", "interpreter": "interpreter_form"}
 SLOTS = {
     "callback": ["help_consent", "help_name", "help_contact", "help_time",
@@ -50,32 +46,9 @@ FIELD_KEYS = {"help_name": "field_name", "help_contact": "field_contact",
 TIMES = ("morning", "afternoon", "any")
 MODES = ("face_to_face", "video")
 BSL = "bsl"
-_PUNCTUATION = re.compile(r"[\s.,!?؟।:;'\"()\-]+")
 
 
 # --- reading answers -----------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def answer_words() -> dict[str, dict[str, set[str]]]:
-    raw = yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8")) or {}
-    return {lang: {kind: {_plain(w) for w in words or []} for kind, words in entry.items()}
-            for lang, entry in raw.items()}
-
-
-def _plain(text: str) -> str:
-    return _PUNCTUATION.sub(" ", str(text).casefold()).strip()
-
-
-def answer(text: str, lang: str) -> str | None:
-    """"yes", "no" or "cancel" when ``text`` says so (in ``lang`` or English), else None."""
-    plain = _plain(text)
-    words = answer_words()
-    for kind in (CANCEL, YES, NO):
-        if plain == kind or any(plain in words.get(code, {}).get(kind, ())
-                                for code in (lang, "en")):
-            return kind
-    return None
-
 
 def language_answer(text: str, lang: str, allow_bsl: bool = False) -> str | None:
     """A language code from a button token ("lang:ur") or a language named in ``text``."""

@@ -13,6 +13,7 @@ council's contact route rather than silence.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 from asyncio import CancelledError
@@ -109,11 +110,32 @@ def failure_replies(sender: str, text: str, lang: str = SOURCE_LANGUAGE) -> list
     return _notice_after_any_crisis(sender, text, notice, lang)
 
 
-def text_for_pipeline(text: str) -> str:
-    """A typed ``/intent{...}`` that signals danger goes through NLU as plain text."""
+PAYLOAD = re.compile(r"\s*/(\w+)(\{.*\})?\s*", re.DOTALL)
+
+
+def text_for_pipeline(text: str, metadata: dict | None = None) -> str:
+    """A typed ``/intent{...}`` that signals danger goes through NLU as plain text. A button
+    payload skips the NLU pipeline, and with it the language step: the client's explicit
+    language (``metadata.language``) is added to it as the ``reply_language`` entity."""
     if text.lstrip().startswith("/") and detect_crisis(text):
         return text.lstrip().lstrip("/")
-    return text
+    return payload_with_language(text, metadata)
+
+
+def payload_with_language(text: str, metadata: dict | None) -> str:
+    from bot.i18n.detect import explicit_language
+
+    chosen = explicit_language(metadata)
+    match = PAYLOAD.fullmatch(text)
+    if not chosen or not match:
+        return text
+    try:
+        entities = json.loads(match.group(2)) if match.group(2) else {}
+    except ValueError:
+        return text
+    if not isinstance(entities, dict) or "reply_language" in entities:
+        return text
+    return f"/{match.group(1)}{json.dumps({**entities, 'reply_language': chosen})}"
 
 
 class ContractRestInput(RestInput):
@@ -131,7 +153,8 @@ class ContractRestInput(RestInput):
         collector = ContractOutputChannel()
         try:
             await on_new_message(UserMessage(
-                text_for_pipeline(text), collector, sender, input_channel=self.name(),
+                text_for_pipeline(text, body.get("metadata")), collector, sender,
+                input_channel=self.name(),
                 metadata=body.get("metadata")))
         except CancelledError:
             logger.error("rest message timed out")

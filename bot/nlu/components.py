@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.i18n.detect import detect_language, is_confident, language_change
 from bot.i18n.languages import configured_languages
+from bot.nlu.answers import is_plain_answer
 from bot.nlu.lexicon import find_entities
 from bot.safety.crisis import detect_crisis
 
@@ -27,10 +28,25 @@ CRISIS_INTENT = "crisis"
 CRISIS_FLAG = "crisis_match"
 
 
+FALLBACK_INTENT = "nlu_fallback"
+
+
 def _mark_crisis(message: Message) -> None:
     intent = {"name": CRISIS_INTENT, "confidence": 1.0}
     message.set(INTENT, intent, add_to_output=True)
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
+    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+
+
+def _unmark_crisis(message: Message) -> None:
+    """A bare yes/no/cancel the classifier took for a crisis: not understood instead (in a
+    form it is simply the answer; elsewhere the resident is asked what they need)."""
+    if (message.get(INTENT) or {}).get("name") != CRISIS_INTENT:
+        return
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
+    intent = {"name": FALLBACK_INTENT, "confidence": 1.0 - float(
+        (message.get(INTENT) or {}).get("confidence", 0.0))}
+    message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
 
 
@@ -80,7 +96,13 @@ class CrisisPriority(_StatelessComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if message.get(CRISIS_FLAG) or self._classifier_says_crisis(message):
+            # the lexicon guard always counts; the classifier alone does not for a bare
+            # yes/no/cancel (bot.nlu.answers)
+            if message.get(CRISIS_FLAG):
+                _mark_crisis(message)
+            elif is_plain_answer(message.get(TEXT) or ""):
+                _unmark_crisis(message)
+            elif self._classifier_says_crisis(message):
                 _mark_crisis(message)
         return messages
 
@@ -120,6 +142,9 @@ class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
         for message in messages:
             text = message.get(TEXT) or ""
             detection = detect_language(text)
+            if detection is not None and detection.method != "script" \
+                    and is_plain_answer(text):
+                detection = None  # "no", "da", "tak": too short to say whose language
             found = []
             if detection is not None:
                 message.set("language_detection", {"language": detection.language,

@@ -150,3 +150,15 @@ def test_a_broken_translation_falls_back_to_english(monkeypatch):
 def test_language_without_a_catalog_gets_english_and_says_so():
     reply = render_response(domain_responses(), "utter_crisis", {"language": "xx"})
     assert reply["custom"]["language"] == "en" and reply["text"] == crisis_reply("en")["text"]
+
+
+def test_a_button_payload_carries_the_clients_language():
+    metadata = {"language": "ar"}
+    assert text_for_pipeline('/human_handoff{"request_kind": "callback"}', metadata) == \
+        '/human_handoff{"request_kind": "callback", "reply_language": "ar"}'
+    assert text_for_pipeline("/greet", metadata) == '/greet{"reply_language": "ar"}'
+    assert text_for_pipeline("/greet", {"language": "xx"}) == "/greet"
+    assert text_for_pipeline('/choose_language{"reply_language": "ro"}', metadata) == \
+        '/choose_language{"reply_language": "ro"}'  # the button's own choice wins
+    assert text_for_pipeline("hello /greet", metadata) == "hello /greet"
+    assert text_for_pipeline("/greet{broken", metadata) == "/greet{broken"
