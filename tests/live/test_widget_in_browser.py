@@ -388,3 +388,31 @@ def test_only_allowed_sites_may_call_the_assistant_from_a_browser(servers, counc
     allowed = f"http://127.0.0.1:{council_site_port}"
     assert preflight(allowed).headers.get("Access-Control-Allow-Origin") == allowed
     assert "Access-Control-Allow-Origin" not in preflight("https://evil.example").headers
+
+
+def test_a_callback_request_through_the_widget_with_the_keyboard(widget, servers):
+    page = widget.page
+    widget.open()
+    widget.ask("Can I speak to a real person?")
+
+    def press(name: str) -> None:
+        before = widget.bot_messages().count()
+        button = page.get_by_role("button", name=name, exact=True).last
+        button.focus()
+        page.keyboard.press("Enter")
+        widget.wait_for_bot(before + 1)
+
+    press("Ask the council to call me back")
+    assert "deleted 30 days" in widget.bot_messages().last.inner_text()
+    press("Yes")
+    widget.ask("Amina")
+    widget.ask("07700 900123")
+    press("Morning")
+    press("English")
+    press("No")
+    press("support for carers")
+    summary = widget.bot_messages().last.inner_text()
+    assert "Amina" in summary and "ending 123" in summary and "900123" not in summary
+    press("Yes, send it")
+    assert "HSA-" in widget.bot_messages().last.inner_text()
+    assert widget.axe_violations() == []
