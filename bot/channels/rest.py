@@ -27,6 +27,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import payloads
 from bot.i18n.catalog import SOURCE_LANGUAGE, render, text_language
 from bot.nlg import crisis_reply
 from bot.replies import contact_route
@@ -110,9 +111,6 @@ def failure_replies(sender: str, text: str, lang: str = SOURCE_LANGUAGE) -> list
     return _notice_after_any_crisis(sender, text, notice, lang)
 
 
-PAYLOAD = re.compile(r"\s*/(\w+)(\{.*\})?\s*", re.DOTALL)
-
-
 def text_for_pipeline(text: str, metadata: dict | None = None) -> str:
     """A typed ``/intent{...}`` that signals danger goes through NLU as plain text. A button
     payload skips the NLU pipeline, and with it the language step: the client's explicit
@@ -126,7 +124,7 @@ def payload_with_language(text: str, metadata: dict | None) -> str:
     from bot.i18n.detect import explicit_language
 
     chosen = explicit_language(metadata)
-    match = PAYLOAD.fullmatch(text)
+    match = payloads.PAYLOAD.fullmatch(text)
     if not chosen or not match:
         return text
     try:
@@ -138,6 +136,18 @@ def payload_with_language(text: str, metadata: dict | None) -> str:
     return f"/{match.group(1)}{json.dumps({**entities, 'reply_language': chosen})}"
 
 
+async def offered_to(agent: Any, body: dict) -> set[str]:
+    """Payloads the conversation was offered (read only when the message is a payload)."""
+    if not payloads.looks_like_payload(body["message"]):
+        return set()
+    try:
+        tracker = await agent.tracker_store.retrieve(body["sender"])
+    except Exception:  # the store is down: no payload is trusted
+        logger.exception("could not read the conversation to check a payload")
+        return set()
+    return payloads.offered_payloads([e.as_dict() for e in tracker.events] if tracker else [])
+
+
 class ContractRestInput(RestInput):
     """The REST webhook, answering in the assistant's reply contract."""
 
@@ -146,10 +156,15 @@ class ContractRestInput(RestInput):
         return "rest"
 
     async def handle(self, body: dict,
-                     on_new_message: Callable[[UserMessage], Awaitable[None]]) -> list[dict]:
+                     on_new_message: Callable[[UserMessage], Awaitable[None]],
+                     offered: set[str] | None = None) -> list[dict]:
+        """Answer one message. ``offered``: payloads of the buttons this conversation was
+        given (None: every payload allowed; unit tests of the contract use that)."""
         sender, text = body["sender"], body["message"]
         if len(text) > MAX_MESSAGE_CHARS:
             return too_long_replies(sender, text, language_of_request(body))
+        if offered is not None:
+            text = payloads.guarded(text, offered)
         collector = ContractOutputChannel()
         try:
             await on_new_message(UserMessage(
@@ -183,6 +198,7 @@ class ContractRestInput(RestInput):
             if len(body["message"]) > MAX_REQUEST_CHARS:
                 return response.json({"error": f"\"message\" is longer than "
                                       f"{MAX_REQUEST_CHARS} characters"}, status=413)
-            return response.json(await self.handle(body, on_new_message))
+            offered = await offered_to(request.app.ctx.agent, body)
+            return response.json(await self.handle(body, on_new_message, offered))
 
         return webhook

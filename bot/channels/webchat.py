@@ -96,10 +96,11 @@ class WebChatInput(ContractRestInput):
         self.limiter = limiter or RateLimiter()
 
     async def handle(self, body: dict,
-                     on_new_message: Callable[[UserMessage], Awaitable[None]]) -> list[dict]:
+                     on_new_message: Callable[[UserMessage], Awaitable[None]],
+                     offered: set[str] | None = None) -> list[dict]:
         if not self.limiter.allow(body["sender"]):
             return [rate_limited_reply(body["sender"], language_of_request(body))]
-        return await super().handle(body, on_new_message)
+        return await super().handle(body, on_new_message, offered)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]

@@ -66,6 +66,8 @@ def test_a_callback_in_english_from_asking_for_a_person(servers):
 
 def test_a_callback_in_arabic_is_right_to_left_and_in_arabic(servers):
     resident = Resident(servers.webhook, metadata={"language": "ar"})
+    offer = resident.say("أريد أن أتكلم مع موظف في البلدية")
+    assert CALLBACK in _payloads(offer)
     consent = resident.say(CALLBACK)
     assert consent[0]["custom"] == {"type": "text", "language": "ar", "dir": "rtl"}
     for answer in ("نعم", "أمينة", "amina.k@example.org", "time:any", "lang:ar", "لا",
@@ -83,6 +85,7 @@ def test_a_callback_in_arabic_is_right_to_left_and_in_arabic(servers):
 
 def test_refusing_consent_stores_nothing(servers):
     resident = Resident(servers.webhook)
+    assert CALLBACK in _payloads(resident.say("I want to speak to someone at the council"))
     resident.say(CALLBACK)
     reply = resident.say("no")
     assert "nothing has been sent" in _text(reply)
@@ -115,8 +118,22 @@ def test_an_interpreter_booking_with_a_date_and_a_change(servers):
 
 def test_danger_during_the_form_gets_the_crisis_reply_first(servers):
     resident = Resident(servers.webhook)
+    resident.say("can I talk to a real person please")
     resident.say(CALLBACK)
     resident.say("yes")
     replies = resident.say("I want to end my life")
     assert replies[0]["custom"]["type"] == "crisis"
     assert _requests(servers, conversation_id=resident.sender, status="open") == []
+
+
+def test_a_typed_payload_that_was_never_offered_changes_nothing(servers):
+    resident = Resident(servers.webhook)
+    replies = resident.say(CALLBACK)  # not offered: read as words, no form starts
+    assert replies and "deleted 30 days" not in _text(replies)
+    assert '"request_kind"' not in _stored_conversation(resident.sender)
+    listed = resident.say("I need support as a carer")
+    assert any(r.get("custom", {}).get("type") == "services" for r in listed)
+    offered = '/refine_search{"open_now": "true"}'
+    assert offered in _payloads(listed)
+    narrowed = resident.say(offered)  # offered by a button: works
+    assert any(r.get("custom", {}).get("type") == "services" for r in narrowed)
