@@ -75,32 +75,80 @@ def private_endpoints(directory: Path, actions_port: int) -> Path:
     return path
 
 
+def _environment(actions_port: int, env: dict | None) -> dict:
+    return {**os.environ, "PYTHONPATH": str(REPO_ROOT), "ACTIONS_PORT": str(actions_port),
+            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+
+
+def _start_actions(environment: dict, log: Path) -> subprocess.Popen:
+    with log.open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "bot.action_server"], cwd=REPO_ROOT,
+                                env=environment, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _start_rasa(model: Path, endpoints: Path, port: int, environment: dict, log: Path,
+                cors: list[str] | None = None) -> subprocess.Popen:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [str(RASA_BIN), "run", "--model", str(model), "--endpoints", str(endpoints),
+             "--credentials", "credentials.yml", "--port", str(port),
+             "--interface", "127.0.0.1", *(["--cors", *cors] if cors else [])],
+            cwd=REPO_ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+
+
 @contextlib.contextmanager
 def running_servers(model: Path, log_dir: Path, env: dict | None = None,
                     timeout: float = 180, cors: list[str] | None = None) -> Iterator[Servers]:
     """Both servers on free ports, stopped (and their logs kept in log_dir) afterwards.
     ``cors``: other sites allowed to call the assistant (as WIDGET_ORIGINS in run.sh)."""
     rasa_port, actions_port = free_port(), free_port()
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "ACTIONS_PORT": str(actions_port),
-                   "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-                   **(env or {})}
+    environment = _environment(actions_port, env)
     log_dir.mkdir(parents=True, exist_ok=True)
     endpoints = private_endpoints(log_dir, actions_port)
     actions_log, rasa_log = log_dir / "actions.log", log_dir / "rasa.log"
-    with actions_log.open("wb") as alog, rasa_log.open("wb") as rlog:
-        actions = subprocess.Popen([sys.executable, "-m", "bot.action_server"], cwd=REPO_ROOT,
-                                   env=environment, stdout=alog, stderr=subprocess.STDOUT)
-        rasa = subprocess.Popen(
-            [str(RASA_BIN), "run", "--model", str(model), "--endpoints", str(endpoints),
-             "--credentials", "credentials.yml", "--port", str(rasa_port),
-             "--interface", "127.0.0.1", *(["--cors", *cors] if cors else [])],
-            cwd=REPO_ROOT, env=environment, stdout=rlog, stderr=subprocess.STDOUT)
-        servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}",
-                          rasa, actions)
-        try:
-            wait_until_up(f"{servers.actions_url}/health", actions, timeout, actions_log)
-            wait_until_up(f"{servers.rasa_url}/webhooks/rest/", rasa, timeout, rasa_log)
-            yield servers
-        finally:
-            _stop(rasa)
-            _stop(actions)
+    actions = _start_actions(environment, actions_log)
+    rasa = _start_rasa(model, endpoints, rasa_port, environment, rasa_log, cors)
+    servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}",
+                      rasa, actions)
+    try:
+        wait_until_up(f"{servers.actions_url}/health", actions, timeout, actions_log)
+        wait_until_up(f"{servers.rasa_url}/webhooks/rest/", rasa, timeout, rasa_log)
+        yield servers
+    finally:
+        _stop(rasa)
+        _stop(actions)
+
+
+@dataclass
+class Cluster:
+    rasa_urls: list[str]
+    actions_url: str
+
+    def webhook(self, index: int) -> str:
+        return f"{self.rasa_urls[index % len(self.rasa_urls)]}/webhooks/rest/webhook"
+
+
+@contextlib.contextmanager
+def running_cluster(model: Path, log_dir: Path, endpoints: Path, env: dict,
+                    rasa_count: int = 2, timeout: float = 300) -> Iterator[Cluster]:
+    """Production shape on one machine: ``rasa_count`` Rasa servers and one action server,
+    sharing what ``endpoints`` configures (PostgreSQL tracker store, Redis lock store)."""
+    actions_port = free_port()
+    environment = _environment(actions_port, {
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook", **env})
+    log_dir.mkdir(parents=True, exist_ok=True)
+    actions = _start_actions(environment, log_dir / "actions.log")
+    ports = [free_port() for _ in range(rasa_count)]
+    servers = [_start_rasa(model, endpoints, port, environment, log_dir / f"rasa-{i}.log")
+               for i, port in enumerate(ports)]
+    cluster = Cluster([f"http://127.0.0.1:{port}" for port in ports],
+                      f"http://127.0.0.1:{actions_port}")
+    try:
+        wait_until_up(f"{cluster.actions_url}/health", actions, timeout, log_dir / "actions.log")
+        for i, (url, process) in enumerate(zip(cluster.rasa_urls, servers)):
+            wait_until_up(f"{url}/webhooks/rest/", process, timeout, log_dir / f"rasa-{i}.log")
+        yield cluster
+    finally:
+        for process in servers:
+            _stop(process)
+        _stop(actions)

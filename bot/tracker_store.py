@@ -21,10 +21,24 @@ logger = logging.getLogger(__name__)
 DAY_SECONDS = 24 * 60 * 60
 
 
+def _connection_settings(database_url: str) -> dict:
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(database_url)
+    except Exception as err:
+        raise ValueError(f"tracker_store database_url {database_url!r} is not a database "
+                         "URL: use postgresql://user:password@host:5432/name") from err
+    return {"dialect": url.get_backend_name(), "host": url.host, "port": url.port,
+            "db": url.database, "username": url.username, "password": url.password}
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that stores each new event with the resident's personal data masked."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, database_url: str | None = None, **kwargs) -> None:
+        if database_url:  # one setting instead of dialect, host, port, db, user, password
+            kwargs.update(_connection_settings(database_url))
         super().__init__(*args, **kwargs)
         install_log_redaction()
 

@@ -13,6 +13,8 @@ interface=${RASA_HOST:-127.0.0.1}
 py=.venv/bin/python
 model=$($py -m bot.model path)
 mkdir -p var/log
+# RASA_ENDPOINTS=endpoints.production.yml: PostgreSQL tracker store and Redis lock store (README)
+endpoints=${RASA_ENDPOINTS:-endpoints.yml}
 
 $py -m bot.action_server >var/log/actions.log 2>&1 &
 actions_pid=$!
@@ -35,7 +37,7 @@ for attempt in $(seq 1 60); do
 done
 
 if [ "$mode" = shell ]; then
-  .venv/bin/rasa shell --model "$model" --endpoints endpoints.yml --port "$RASA_PORT" \
+  .venv/bin/rasa shell --model "$model" --endpoints "$endpoints" --port "$RASA_PORT" \
     --interface "$interface"
 else
   echo "Starting the assistant: chat widget at http://localhost:$RASA_PORT/chat/," \
@@ -43,7 +45,7 @@ else
   # WIDGET_ORIGINS: sites (space-separated) allowed to embed the widget; none by default.
   cors=()
   if [ -n "${WIDGET_ORIGINS:-}" ]; then read -r -a origins <<<"$WIDGET_ORIGINS"; cors=(--cors "${origins[@]}"); fi
-  .venv/bin/rasa run --model "$model" --endpoints endpoints.yml --credentials credentials.yml \
+  .venv/bin/rasa run --model "$model" --endpoints "$endpoints" --credentials credentials.yml \
     --port "$RASA_PORT" --interface "$interface" "${cors[@]}" &
   rasa_pid=$!
   wait -n "$rasa_pid" "$actions_pid" || true
