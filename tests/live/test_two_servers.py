@@ -6,6 +6,7 @@ once (read from the tracker store directly).
 """
 from __future__ import annotations
 
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -52,13 +53,15 @@ class Resident:
         self.cluster, self.metadata = cluster, metadata
         self.sender = f"cluster-{uuid.uuid4().hex}"
         self.sent = 0
+        self._counting = threading.Lock()
 
     def say(self, message: str) -> list[dict]:
         body = {"sender": self.sender, "message": message}
         if self.metadata:
             body["metadata"] = self.metadata
-        server = self.sent % 2  # alternate: A, B, A, B...
-        self.sent += 1
+        with self._counting:
+            server = self.sent % 2  # alternate: A, B, A, B...
+            self.sent += 1
         reply = requests.post(self.cluster.webhook(server), json=body, timeout=60)
         assert reply.status_code == 200, reply.text
         return reply.json()
@@ -135,9 +138,13 @@ def test_conversations_alternating_between_two_servers_keep_their_state(cluster)
 
 
 def test_the_same_conversation_on_both_servers_at_once_is_serialised(cluster):
-    resident = Resident(cluster)
-    messages = ["I need an advocate", "near Pinner", "which are open now?", "thanks"]
-    with ThreadPoolExecutor(max_workers=len(messages)) as pool:
-        replies = list(pool.map(resident.say, messages))
+    """Bursts of one conversation's messages at the same moment, half to each server."""
+    messages = ["I need an advocate", "near Pinner", "which are open now?", "thanks",
+                "I need support as a carer", "hello"]
+    residents = [Resident(cluster) for _ in range(4)]
+    jobs = [(resident, message) for resident in residents for message in messages]
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        replies = list(pool.map(lambda job: job[0].say(job[1]), jobs))
     assert all(replies)
-    assert _user_events(cluster, resident.sender) == len(messages)  # none lost or doubled
+    for resident in residents:  # none lost or doubled
+        assert _user_events(cluster, resident.sender) == len(messages)

@@ -1,0 +1,45 @@
+"""The Redis lock store shared by several Rasa servers issues each ticket once (Rasa 3.6's
+own read-change-write can give two servers the same ticket), and refuses to start without
+Redis."""
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+
+from bot.devserver import free_port
+from bot.lock_store import CheckedRedisLockStore, LockStoreUnavailable
+from tests.conftest import unavailable
+
+
+def _store(prefix: str) -> CheckedRedisLockStore:
+    try:
+        return CheckedRedisLockStore(host="127.0.0.1", port=6379, db=14, key_prefix=prefix)
+    except LockStoreUnavailable as err:
+        unavailable(str(err))
+
+
+def test_two_servers_never_get_the_same_ticket():
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    servers = [_store(prefix), _store(prefix)]  # two processes' worth of lock stores
+    conversation = f"c-{uuid.uuid4().hex}"
+    tickets: list[int] = []
+
+    def take(store):
+        for _ in range(150):
+            tickets.append(store.issue_ticket(conversation, 60))
+
+    threads = [threading.Thread(target=take, args=(s,)) for s in servers * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(tickets) == 600 and len(set(tickets)) == 600
+    servers[0].delete_lock(conversation)
+
+
+def test_no_redis_at_start_up_is_one_clear_error():
+    port = free_port()
+    with pytest.raises(LockStoreUnavailable, match=f"127.0.0.1:{port} is not reachable"):
+        CheckedRedisLockStore(host="127.0.0.1", port=port, db=14)
