@@ -18,7 +18,8 @@ LANGUAGE_CHOICE = "choose_language"
 
 
 def looks_like_payload(text: str) -> bool:
-    return bool(PAYLOAD.fullmatch(text or ""))
+    """Rasa reads any message starting with "/" as an intent (even "/hello world")."""
+    return (text or "").lstrip().startswith("/")
 
 
 def offered_payloads(events: Iterable[dict]) -> set[str]:

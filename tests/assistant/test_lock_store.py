@@ -43,3 +43,21 @@ def test_no_redis_at_start_up_is_one_clear_error():
     port = free_port()
     with pytest.raises(LockStoreUnavailable, match=f"127.0.0.1:{port} is not reachable"):
         CheckedRedisLockStore(host="127.0.0.1", port=port, db=14)
+
+
+def test_the_action_server_listens_on_localhost_unless_configured(monkeypatch):
+    from bot import action_server
+
+    seen = {}
+
+    class FakeApp:
+        def run(self, host, port, **kwargs):
+            seen.update(host=host, port=port)
+
+    monkeypatch.setattr(action_server, "build_app", lambda: FakeApp())
+    monkeypatch.delenv("ACTIONS_HOST", raising=False)
+    action_server.main()
+    assert seen["host"] == "127.0.0.1"
+    monkeypatch.setenv("ACTIONS_HOST", "0.0.0.0")
+    action_server.main()
+    assert seen["host"] == "0.0.0.0"
