@@ -1,6 +1,9 @@
 """Staff commands for the support-services directory.
 
-    import FILE|URL        import ORUK 3.0 / v1 JSON, or every page of an ORUK /services API
+    import FILE|URL [--resume]
+                           import ORUK 3.0 / v1 JSON, or synchronise with every page of an
+                           ORUK /services API: upserts by id, services the feed no longer
+                           lists marked inactive, retried with back-off, resumable
                            (exit 1 if any record was rejected)
     export FILE|-          write the directory as ORUK 3.0 JSON ("-" = stdout)
     list [--category C]    one line per active service
@@ -67,7 +70,7 @@ def _print_report(report: ImportReport) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     with _session() as session:
         if args.file.startswith(("http://", "https://")):
-            return _print_report(import_url(session, args.file))
+            return _print_report(import_url(session, args.file, resume=args.resume))
         return _print_report(import_path(session, args.file))
 
 
@@ -165,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub = commands.add_parser("import", help="import an ORUK JSON file or /services API")
     sub.add_argument("file", help="a .json file, or the http(s) address of a /services API")
+    sub.add_argument("--resume", action="store_true",
+                     help="API: carry on from the page where an interrupted import stopped")
     sub.set_defaults(run=cmd_import)
     sub = commands.add_parser("export", help="export the directory as ORUK 3.0 JSON")
     sub.add_argument("file", help="output file, or - for stdout")

@@ -17,13 +17,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 import uuid
 import warnings
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy import select, update
 from sqlalchemy.exc import SAWarning, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -37,10 +40,13 @@ from bot.directory.categories import (
 from bot.directory.hours import parse_date
 from bot.directory.languages import language_code
 from bot.directory.models import (
+    ACTIVE,
+    INACTIVE,
     Accessibility,
     Address,
     Attribute,
     Contact,
+    FeedImport,
     Language,
     Location,
     Organization,
@@ -68,6 +74,9 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
+    pages: int = 0  # live feeds: pages read in this run
+    deactivated: int = 0  # live feeds: services no longer listed, marked inactive
+    resumed_from: int | None = None  # live feeds: the page a resumed import began at
 
     @property
     def imported(self) -> int:
@@ -78,8 +87,14 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> str:
-        return (f"{self.imported} imported ({self.created} new, {self.updated} updated), "
+        text = (f"{self.imported} imported ({self.created} new, {self.updated} updated), "
                 f"{len(self.errors)} rejected")
+        if self.pages:
+            text += (f", {self.deactivated} no longer in the feed marked inactive, "
+                     f"{self.pages} pages")
+            if self.resumed_from:
+                text += f" (resumed at page {self.resumed_from})"
+        return text
 
 
 # --- reading the file ----------------------------------------------------------------------
@@ -152,45 +167,154 @@ def _timeout() -> float:
 
 
 def import_url(
-    session: Session, url: str, *, max_pages: int = 200, commit: bool = True
+    session: Session, url: str, *, max_pages: int = 200, commit: bool = True,
+    resume: bool = False,
 ) -> ImportReport:
-    """Import every page of an ORUK ``/services`` API (3.0 ``contents`` or v1 ``content``).
+    """Synchronise the directory with every page of an ORUK ``/services`` API (3.0
+    ``contents`` or v1 ``content``).
 
-    Pages are fetched with ``?page=N`` until the feed says it is the last one; each request has
-    a timeout (``IMPORT_TIMEOUT`` seconds, default 10). Network problems raise
-    ``ImportFileError``; pages already imported are kept.
+    Pages are fetched with ``?page=N`` until the feed says it is the last one. Each request
+    has a timeout (``IMPORT_TIMEOUT`` seconds, default 10) and is retried with back-off on
+    time-outs, connection errors, 5xx and 429 (``IMPORT_RETRIES``, default 3; waits of
+    ``IMPORT_BACKOFF`` seconds, default 1, doubling; a 429's Retry-After is honoured).
+    Records are upserted by id, page by page, and the progress is saved: if the import
+    stops (the feed goes down), ``resume=True`` carries on from the page that failed. Once
+    the last page is in, services that came from this feed before but are missing from it
+    now are marked inactive (never deleted) and counted in ``report.deactivated``.
+    Network problems that outlast the retries raise ``ImportFileError``.
     """
     report = ImportReport(source=url)
-    for page in range(1, max_pages + 1):
+    progress = _feed_progress(session, url, resume)
+    seen: set[str] = set(json.loads(progress.seen_ids))
+    first = progress.next_page
+    for page in range(first, max_pages + 1):
         payload = _fetch_page(url, page)
-        part = import_payload(session, payload, source=f"{url} (page {page})", commit=commit)
+        part = import_payload(session, payload, source=f"{url} (page {page})", commit=False)
         report.created += part.created
         report.updated += part.updated
         report.errors += part.errors
+        ids = _imported_ids(payload, part)
+        _mark_from_feed(session, url, ids)
+        seen |= ids
+        report.pages += 1
+        progress.next_page, progress.seen_ids = page + 1, json.dumps(sorted(seen))
+        progress.updated = _utcnow()
+        if commit:
+            session.commit()
         if _is_last_page(payload, page):
             break
+    report.deactivated = _deactivate_missing(session, url, seen)
+    session.delete(progress)
+    if commit:
+        session.commit()
+    report.resumed_from = first if first > 1 else None
     return report
 
 
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _feed_progress(session: Session, url: str, resume: bool) -> FeedImport:
+    progress = session.get(FeedImport, url)
+    if progress is not None and not resume:
+        session.delete(progress)
+        session.flush()
+        progress = None
+    if progress is None:
+        progress = FeedImport(url=url, next_page=1, seen_ids="[]", started=_utcnow(),
+                              updated=_utcnow())
+        session.add(progress)
+        session.flush()
+    return progress
+
+
+def _imported_ids(payload: Any, part: ImportReport) -> set[str]:
+    rejected = {record_id for record_id, _ in part.errors}
+    try:
+        records = records_of(payload, "feed")
+    except ImportFileError:
+        return set()
+    return {r["id"] for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)
+            and r["id"] and r["id"] not in rejected}
+
+
+def _mark_from_feed(session: Session, url: str, ids: set[str]) -> None:
+    if ids:
+        session.execute(update(Service).where(Service.id.in_(sorted(ids)))
+                        .values(feed_url=url).execution_options(synchronize_session=False))
+
+
+def _deactivate_missing(session: Session, url: str, seen: set[str]) -> int:
+    """Services from this feed that it no longer lists: inactive, kept for the record."""
+    gone = [row for row in session.execute(select(Service).where(
+        Service.feed_url == url, Service.status == ACTIVE)).scalars() if row.id not in seen]
+    for row in gone:
+        row.status = INACTIVE
+    return len(gone)
+
+
+def _retries() -> tuple[int, float]:
+    try:
+        return (max(0, int(os.environ.get("IMPORT_RETRIES", "3"))),
+                max(0.0, float(os.environ.get("IMPORT_BACKOFF", "1"))))
+    except ValueError:
+        return 3, 1.0
+
+
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+MAX_RETRY_AFTER = 30.0
+
+
 def _fetch_page(url: str, page: int) -> Any:
+    """One page, retried with back-off on transient failures."""
+    retries, backoff = _retries()
+    for attempt in range(retries + 1):
+        try:
+            return _fetch_page_once(url, page)
+        except _Transient as problem:
+            if attempt == retries:
+                raise ImportFileError(f"{problem} (after {retries + 1} attempts): the import "
+                                      "can go on from this page with --resume") from None
+            wait = problem.retry_after if problem.retry_after is not None \
+                else backoff * (2 ** attempt)
+            time.sleep(min(wait, MAX_RETRY_AFTER))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Transient(Exception):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
+
+
+def _fetch_page_once(url: str, page: int) -> Any:
     where = f"{url} (page {page})"
     try:
         response = requests.get(url, params={"page": page}, timeout=_timeout(),
                                 headers={"Accept": "application/json"})
-        response.raise_for_status()
-        return response.json()
     except requests.Timeout:
-        raise ImportFileError(f"{where}: no answer within {_timeout():g} s: try again later "
-                              "or set IMPORT_TIMEOUT") from None
-    except requests.HTTPError as exc:
-        raise ImportFileError(f"{where}: the server answered {exc.response.status_code}: "
-                              "check the address") from None
-    except ValueError:  # requests' JSONDecodeError is also a RequestException
+        raise _Transient(f"{where}: no answer within {_timeout():g} s") from None
+    except requests.RequestException as exc:
+        raise _Transient(f"{where}: could not connect ({type(exc).__name__})") from None
+    if response.status_code in RETRY_STATUSES:
+        raise _Transient(f"{where}: the server answered {response.status_code}",
+                         _retry_after(response) if response.status_code == 429 else None)
+    if response.status_code >= 400:
+        raise ImportFileError(f"{where}: the server answered {response.status_code}: "
+                              "check the address")
+    try:
+        return response.json()
+    except ValueError:  # requests' JSONDecodeError
         raise ImportFileError(f"{where}: the answer is not JSON: give the address of an ORUK "
                               "/services endpoint") from None
-    except requests.RequestException as exc:
-        raise ImportFileError(f"{where}: could not connect ({type(exc).__name__}): check the "
-                              "address and the network") from None
 
 
 def _is_last_page(payload: Any, page: int) -> bool:

@@ -43,6 +43,7 @@ Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
 ID = String(64)
 ACTIVE = "active"
+INACTIVE = "inactive"  # ORUK status of a service no longer offered
 
 
 def _fk(target: str) -> ForeignKey:
@@ -101,6 +102,7 @@ class Service(Base):
     url = Column(Text)
     email = Column(Text)
     status = Column(String(30), nullable=False, default=ACTIVE, index=True)
+    feed_url = Column(Text, index=True)  # the live feed it came from (import --url)
     fees = Column(Text)
     accreditations = Column(Text)
     minimum_age = Column(Float)
@@ -298,3 +300,15 @@ class HelpRequest(Base):
     appointment_mode = Column(String(20))  # face_to_face | video
     need_category = Column(String(40))
     consent = Column(Boolean, nullable=False)
+
+
+class FeedImport(Base):
+    """A live feed import in progress (``import --url``): resumable from ``next_page``."""
+
+    __tablename__ = "feed_import"
+
+    url = Column(Text, primary_key=True)
+    next_page = Column(Integer, nullable=False)
+    seen_ids = Column(Text, nullable=False)  # JSON list of the service ids seen so far
+    started = Column(DateTime(timezone=True), nullable=False)
+    updated = Column(DateTime(timezone=True), nullable=False)

@@ -174,4 +174,5 @@ def test_import_from_an_api_address(database: str, capsys: pytest.CaptureFixture
     responses.get(api, json=envelope(fixture_services()[:2]))
     status, out, _ = run(capsys, "import", api)
     assert status == 0
-    assert out == f"{api}: 2 imported (2 new, 0 updated), 0 rejected\n"
+    assert out == (f"{api}: 2 imported (2 new, 0 updated), 0 rejected, 0 no longer in the "
+                   "feed marked inactive, 1 pages\n")

@@ -37,7 +37,7 @@ def test_upgrade_twice_is_harmless(db_url: str) -> None:
     with db.engine(db_url).connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     assert current == ScriptDirectory.from_config(db.alembic_config(db_url)).get_current_head()
-    assert current == "0003"  # help_request (issue 5)
+    assert current == "0004"  # feed_import (issue 6)
 
 
 def test_models_and_migrations_agree(db_url: str) -> None:

@@ -336,20 +336,24 @@ def test_import_url_reads_v1_pages(session: Session) -> None:
 def test_import_url_timeout_is_one_line(session: Session,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IMPORT_TIMEOUT", "3")
+    monkeypatch.setenv("IMPORT_BACKOFF", "0")
     responses.get(API, body=requests.exceptions.ReadTimeout("slow"))
     with pytest.raises(ImportFileError) as error:
         import_url(session, API)
-    assert str(error.value) == (f"{API} (page 1): no answer within 3 s: try again later or "
-                                "set IMPORT_TIMEOUT")
+    assert str(error.value) == (f"{API} (page 1): no answer within 3 s (after 4 attempts): "
+                                "the import can go on from this page with --resume")
+    assert len(responses.calls) == 4  # retried
 
 
 @responses.activate
-def test_import_url_http_error_keeps_earlier_pages(session: Session) -> None:
+def test_import_url_http_error_keeps_earlier_pages(session: Session,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMPORT_BACKOFF", "0")
     records = fixture_services()
     responses.get(API, match=[matchers.query_param_matcher({"page": "1"})],
                   json=page(records[:2], 1, 2))
     responses.get(API, match=[matchers.query_param_matcher({"page": "2"})], status=503)
-    with pytest.raises(ImportFileError, match=r"\(page 2\): the server answered 503"):
+    with pytest.raises(ImportFileError, match=r"\(page 2\): the server answered 503 \(after"):
         import_url(session, API)
     assert count(session, Service) == 2
 
