@@ -11,12 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from directory.oruk_factories import envelope, fixture_services
 from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.directory.importer import ImportFileError, import_url
 from bot.directory.models import ACTIVE, INACTIVE, FeedImport, Service
+from directory.oruk_factories import envelope, fixture_services
 
 
 class StubFeed:
