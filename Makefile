@@ -24,7 +24,7 @@ help:
 	@echo "make test   - set up, then run the whole test suite"
 	@echo "make shell  - staff: talk to the assistant in the terminal"
 	@echo "make eval   - NLU cross-validation and held-out report into results/"
-	@echo "make bench  - latency, training time and memory benchmark"
+	@echo "make bench  - latency, load (1 and 2 servers), training time and memory benchmark"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
@@ -72,8 +72,10 @@ validate: venv
 eval: db model
 	$(PY) scripts/evaluate_nlu.py
 
+# BENCH_ARGS=--skip-training for a quicker run; the load section needs PostgreSQL and Redis
+BENCH_ARGS ?= --load
 bench: db model
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check bot actions tests scripts

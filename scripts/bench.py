@@ -5,10 +5,16 @@ Measures, with the real servers on free ports and the bundled directory:
     residents (p50/p95, messages per second); then per language, a conversation in each of
     the nine languages (translation cache seeded, see seed_translation_cache);
   - resident memory of the Rasa server and the action server after the run;
-  - training time of the full model (NLU + dialogue) from scratch, in a temporary folder.
+  - training time of the full model (NLU + dialogue) from scratch, in a temporary folder;
+  - load (--load, needs PostgreSQL and Redis): messages per second and p95 latency with 10,
+    50 and 100 concurrent residents against one Rasa server and against two (production
+    configuration: PostgreSQL tracker store, Redis lock store, one action server), checking
+    that every message was stored once; and a profile of one server under 50 residents
+    (cProfile, time grouped by package) — where the time goes.
 Results go to results/bench.json and a table on stdout. Goals (README): p50 <= 60 ms and
-p95 <= 150 ms sequential; training <= 5 min.
-Usage: python scripts/bench.py [--messages 200] [--skip-training]
+p95 <= 150 ms sequential; training <= 5 min; one server >= 30 messages/s at p95 <= 500 ms
+with 50 residents, and two servers lose nothing.
+Usage: python scripts/bench.py [--messages 200] [--skip-training] [--load] [--only-load]
 """
 from __future__ import annotations
 
@@ -160,6 +166,138 @@ def bench_latency(model: Path, messages: int, per_language_messages: int = 70) -
                                   "action_server": rss_mb(servers.actions.pid)}}
 
 
+LOAD_USERS = (10, 50, 100)
+MESSAGES_PER_USER = 10
+TRACKER_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def load_run(webhooks: list[str], users: int, messages_per_user: int) -> dict:
+    """``users`` residents at once, each a conversation of ``messages_per_user`` messages;
+    each message goes to the next server in turn (a round-robin load balancer)."""
+    def resident(index: int) -> tuple[str, list[float]]:
+        sender, http = f"load-{uuid.uuid4().hex}", requests.Session()
+        latencies = []
+        for turn in range(messages_per_user):
+            webhook = webhooks[(index + turn) % len(webhooks)]
+            started = time.perf_counter()
+            reply = http.post(webhook, json={"sender": sender,
+                                             "message": CONVERSATION[turn % len(CONVERSATION)]},
+                              timeout=120)
+            latencies.append((time.perf_counter() - started) * 1000)
+            reply.raise_for_status()
+        return sender, latencies
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=users) as pool:
+        runs = list(pool.map(resident, range(users)))
+    result = summarise([x for _, run in runs for x in run], time.perf_counter() - started)
+    result["stored_once"] = stored_once([sender for sender, _ in runs], messages_per_user)
+    return result
+
+
+def stored_once(senders: list[str], expected: int) -> bool:
+    """Every message of every resident is in the tracker store exactly once."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(TRACKER_URL)
+    with engine.connect() as connection:
+        counts = dict(connection.execute(text(
+            "SELECT sender_id, count(*) FROM events WHERE type_name = 'user' AND sender_id "
+            "= ANY(:senders) GROUP BY sender_id"), {"senders": senders}).fetchall())
+    engine.dispose()
+    return all(counts.get(sender) == expected for sender in senders)
+
+
+def production_env(directory_url: str) -> dict:
+    return {"TRACKER_DATABASE_URL": TRACKER_URL, "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": "6379", "REDIS_DB": "13", "DATABASE_URL": directory_url}
+
+
+def bench_load(model: Path, users: tuple[int, ...] = LOAD_USERS,
+               messages_per_user: int = MESSAGES_PER_USER) -> dict:
+    from bot.devserver import running_cluster
+
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'directory.db'}"
+        ensure_database(url)
+        for count in (1, 2):
+            with running_cluster(model, ROOT / "var" / "log" / f"bench-load-{count}",
+                                 ROOT / "endpoints.production.yml", production_env(url),
+                                 rasa_count=count) as cluster:
+                webhooks = [cluster.webhook(i) for i in range(count)]
+                load_run(webhooks, 5, len(CONVERSATION))  # warm-up
+                results[f"{count}_server"] = {
+                    str(n): load_run(webhooks, n, messages_per_user) for n in users}
+    return results
+
+
+def profile_one_server(model: Path, users: int = 50) -> dict:
+    """One Rasa server under cProfile while ``users`` residents talk to it: seconds of CPU
+    in each package (own time), the biggest first."""
+    import cProfile  # noqa: F401 - run by the server process below
+    import os
+    import pstats
+    import signal
+
+    from bot.devserver import _environment, _start_actions, free_port, wait_until_up
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'directory.db'}"
+        ensure_database(url)
+        log_dir = ROOT / "var" / "log" / "bench-profile"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        actions_port, rasa_port = free_port(), free_port()
+        env = _environment(actions_port, {
+            **production_env(url), "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook"})
+        actions = _start_actions(env, log_dir / "actions.log")
+        profile = Path(tmp) / "rasa.prof"
+        with (log_dir / "rasa.log").open("wb") as log:
+            rasa = subprocess.Popen(
+                [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "rasa", "run",
+                 "--model", str(model), "--endpoints", "endpoints.production.yml",
+                 "--credentials", "credentials.yml", "--port", str(rasa_port),
+                 "--interface", "127.0.0.1"], cwd=ROOT, env=env, stdout=log,
+                stderr=subprocess.STDOUT)
+        try:
+            wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, 120,
+                          log_dir / "actions.log")
+            webhook = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+            wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", rasa, 300,
+                          log_dir / "rasa.log")
+            load_run([webhook], 5, len(CONVERSATION))
+            load = load_run([webhook], users, MESSAGES_PER_USER)
+        finally:
+            os.kill(rasa.pid, signal.SIGINT)  # a clean exit, so cProfile writes its file
+            rasa.wait(timeout=120)
+            actions.terminate()
+            actions.wait(timeout=30)
+        stats = pstats.Stats(str(profile))
+        by_package: dict[str, float] = {}
+        for (filename, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+            by_package[package_of(filename)] = by_package.get(package_of(filename), 0) + own
+        total = sum(by_package.values())
+        top = sorted(by_package.items(), key=lambda item: -item[1])[:12]
+        return {"load": load, "cpu_seconds": round(total, 1),
+                "by_package": {name: {"seconds": round(sec, 1),
+                                      "share": round(sec / total, 3)} for name, sec in top}}
+
+
+def package_of(filename: str) -> str:
+    """'rasa.core.policies', 'tensorflow', 'bot.nlu', 'sqlalchemy', ... from a file path."""
+    if "site-packages/" in filename:
+        parts = filename.split("site-packages/", 1)[1].split("/")
+        if parts[0] in ("rasa", "bot") and len(parts) > 2:
+            return ".".join(parts[:3]) if parts[1] in ("core", "nlu", "shared") else \
+                ".".join(parts[:2])
+        return parts[0].removesuffix(".py")
+    if "/bot/" in filename:
+        return "bot." + filename.split("/bot/", 1)[1].split("/")[0].removesuffix(".py")
+    if filename.startswith(("~", "<")):
+        return "builtins (C: json, sockets, numpy calls...)"
+    return "python stdlib (asyncio, ssl, ...)" if "/lib/python3" in filename else filename
+
+
 def bench_training() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
@@ -174,8 +312,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--load", action="store_true",
+                        help="also the load section (PostgreSQL and Redis needed)")
+    parser.add_argument("--only-load", action="store_true", help="just the load section")
     args = parser.parse_args()
-    results = {"latency": bench_latency(ensure(), args.messages)}
+    model = ensure()
+    results: dict = {}
+    if args.load or args.only_load:
+        RESULTS.mkdir(exist_ok=True)
+        results["load"] = bench_load(model)
+        (RESULTS / "bench-load.json").write_text(json.dumps(results, indent=2))  # so far
+        results["profile_50"] = profile_one_server(model)
+        print_load(results)
+    if args.only_load:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "bench-load.json").write_text(json.dumps(results, indent=2))
+        print(f"written to {RESULTS / 'bench-load.json'}")
+        return 0
+    results["latency"] = bench_latency(model, args.messages)
     if not args.skip_training:
         results["training"] = bench_training()
     RESULTS.mkdir(exist_ok=True)
@@ -193,6 +347,19 @@ def main() -> int:
         print(f"training       {results['training']['seconds']} s (goal <= 300 s)")
     print(f"written to {RESULTS / 'bench.json'}")
     return 0
+
+
+def print_load(results: dict) -> None:
+    for servers, runs in results["load"].items():
+        for users, numbers in runs.items():
+            print(f"load {servers:<9} {users:>3} residents  {numbers['messages_per_s']:>5} "
+                  f"messages/s  p50 {numbers['p50_ms']} ms  p95 {numbers['p95_ms']} ms  "
+                  f"stored once: {numbers['stored_once']}")
+    profile = results["profile_50"]
+    print(f"profile (one server, 50 residents, {profile['cpu_seconds']} s of CPU in the "
+          "Rasa process):")
+    for name, numbers in profile["by_package"].items():
+        print(f"  {numbers['share']:>6.1%}  {name}")
 
 
 if __name__ == "__main__":
