@@ -34,7 +34,8 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
 POSTCODE = re.compile(r"\b([A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{2})\b",
                       re.IGNORECASE)
 PLACE_SLOTS = {"place"}
-USER_EVENTS = {"user", "slot", "entities", "user_featurization", "form", "active_loop"}
+# ids the assistant chose (directory services), never anything a resident typed
+ASSISTANT_SLOTS = {"listed_services", "focused_service"}
 
 
 def redact_text(text: str) -> str:
@@ -64,14 +65,15 @@ def redact_value(value: Any) -> Any:
 
 
 def redact_event(event: dict) -> dict:
-    """A tracker event (as a dict) fit to be stored: what the resident typed and the slots
-    and entities taken from it are masked; the assistant's own replies are kept as they are
-    (they quote only the directory, never the resident)."""
-    if event.get("event") not in USER_EVENTS:
-        return event
-    if event.get("event") == "slot" and event.get("name") in PLACE_SLOTS \
-            and isinstance(event.get("value"), str):
-        return {**event, "value": _place_value(event["value"])}
+    """A tracker event (as a dict) fit to be stored: everything in it masked — what the
+    resident typed, the slots and entities taken from it, and the assistant's replies, which
+    can echo a resident's postcode ("nearest to HA1 2AB first"). The directory's own phone
+    numbers in a stored reply are masked too; nothing reads them back."""
+    if event.get("event") == "slot":
+        if event.get("name") in ASSISTANT_SLOTS:
+            return event
+        if event.get("name") in PLACE_SLOTS and isinstance(event.get("value"), str):
+            return {**event, "value": _place_value(event["value"])}
     return redact_value(event)
 
 

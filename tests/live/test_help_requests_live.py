@@ -137,3 +137,17 @@ def test_a_typed_payload_that_was_never_offered_changes_nothing(servers):
     assert offered in _payloads(listed)
     narrowed = resident.say(offered)  # offered by a button: works
     assert any(r.get("custom", {}).get("type") == "services" for r in narrowed)
+
+
+def test_personal_data_typed_anywhere_is_not_in_the_conversation_store(servers):
+    resident = Resident(servers.webhook)
+    said = ("I need a carer assessment for my mum, call me on 07700 900123 or email "
+            "amina.khan@example.org, her NHS number is 943 476 5919, NI QQ 12 34 56 C, she "
+            "was born 12/03/1941 and lives at HA1 2AB")
+    assert resident.say(said)
+    resident.say("near HA3 7XX please")
+    stored = _stored_conversation(resident.sender)
+    for secret in ("07700", "900123", "amina.khan@example.org", "943 476 5919", "QQ 12 34",
+                   "12/03/1941", "2AB", "7XX"):
+        assert secret not in stored, secret
+    assert "[phone]" in stored and "[email]" in stored and "HA1 [postcode]" in stored
