@@ -79,7 +79,7 @@ def _ask_action(slot: str) -> type[Action]:
             lang = _language(tracker)
             kind = help_flow.kind_of_form((tracker.active_loop or {}).get("name")) or "callback"
             message = await asyncio.to_thread(help_flow.ask_message, slot, kind, lang,
-                                              tracker.sender_id, _sessions)
+                                              tracker.sender_id, _sessions, tracker.slots)
             _say(dispatcher, message, lang)
             return []
 

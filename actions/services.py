@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import help_flow
 from bot.dialogue import (
     Turn,
     detail_turn,
@@ -92,8 +93,13 @@ class ActionAfterCrisis(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         message = tracker.latest_message
+        events: list[dict[str, Any]] = []
+        if any(tracker.get_slot(name) is not None for name in help_flow.ALL_SLOTS):
+            cleared = await asyncio.to_thread(help_flow.forget_unfinished_request, _sessions,
+                                              tracker.sender_id)
+            events = [SlotSet(name, None) for name in cleared]
         need = need_behind_crisis(message.get("intent_ranking") or [])
         if need is None:
-            return []
+            return events
         turn = await _search(tracker, need)
-        return _send(turn, dispatcher)
+        return events + _send(turn, dispatcher)

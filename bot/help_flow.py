@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.directory.categories import CATEGORIES
 from bot.directory.models import HelpRequest
-from bot.i18n.catalog import render
+from bot.i18n.catalog import render, text_language
 from bot.i18n.languages import configured_languages, full_support_languages
 from bot.nlu.answers import CANCEL, NO, YES, answer
 from bot.replies import category_label, language_name
@@ -108,7 +108,8 @@ def _language_buttons(lang: str, first: str | None, bsl: bool = False) -> list[d
     return _buttons(*pairs) + _cancel(lang)
 
 
-def question(slot: str, kind: str, lang: str, draft: HelpRequest | None = None) -> dict:
+def question(slot: str, kind: str, lang: str, draft: HelpRequest | None = None,
+             need_was_asked: bool = True) -> dict:
     """The message asking for ``slot``: text and buttons, in ``lang``."""
     if slot == "help_consent":
         return {"text": render(f"help.consent_{kind}", lang), "buttons": _yes_no(lang)}
@@ -136,7 +137,7 @@ def question(slot: str, kind: str, lang: str, draft: HelpRequest | None = None) 
         return {"text": render("help.ask_mode", lang), "buttons": _buttons(
             *[(render(f"help.mode_{m}", lang), f"mode:{m}") for m in MODES]) + _cancel(lang)}
     if slot == "help_confirm":
-        return summary(kind, lang, draft)
+        return summary(kind, lang, draft, need_was_asked)
     raise KeyError(f"no question for slot {slot!r}")
 
 
@@ -151,7 +152,8 @@ def masked_contact(draft: HelpRequest, lang: str) -> str:
     return ""
 
 
-def summary(kind: str, lang: str, draft: HelpRequest | None) -> dict:
+def summary(kind: str, lang: str, draft: HelpRequest | None,
+            need_was_asked: bool = True) -> dict:
     details: list[str] = []
     if draft is not None:
         details = [draft.first_name, masked_contact(draft, lang)]
@@ -172,11 +174,15 @@ def summary(kind: str, lang: str, draft: HelpRequest | None) -> dict:
                 details.append(draft.appointment_date.strftime("%d/%m/%Y"))
             if draft.appointment_mode:
                 details.append(render(f"help.mode_{draft.appointment_mode}", lang))
+    asked = [slot for slot in SLOTS[kind] if slot in FIELD_KEYS
+             and not (slot == "help_need" and draft is not None and draft.need_category
+                      and not need_was_asked)]
     changes = [(render("help.change", lang, field=render(f"help.{FIELD_KEYS[slot]}", lang)),
-                f"change:{slot}") for slot in SLOTS[kind] if slot in FIELD_KEYS]
+                f"change:{slot}") for slot in asked]
+    # "private": shown to the resident, never stored (bot.safety.redact): it has their name
     return {"text": render("help.summary", lang, details="; ".join(d for d in details if d)),
             "buttons": _buttons((render("help.send", lang), "send"), *changes)
-            + _cancel(lang)}
+            + _cancel(lang), "custom": {**text_language(lang), "private": True}}
 
 
 # --- validating answers and keeping them in the draft ---------------------------------------
@@ -245,7 +251,7 @@ def _read(slot: str, text: str, said: str | None, lang: str,
     """(value, error catalog key) for an answer to ``slot``."""
     if slot == "help_name":
         name = " ".join(text.split())
-        ok = 0 < len(name) <= 60 and not re.search(r"[\d@/\\<>{}]", name) \
+        ok = name.casefold() != GIVEN and 0 < len(name) <= 60 and not re.search(r"[\d@/\\<>{}]", name) \
             and len(name.split()) <= 4 and not name.startswith("/")
         return (name, None) if ok else (None, "help.bad_name")
     if slot == "help_contact":
@@ -319,6 +325,13 @@ def discard_draft(session: Session, conversation: str, kind: str) -> None:
     session.commit()
 
 
+def forget_unfinished_request(sessions, conversation: str) -> list[str]:
+    """A form interrupted (a crisis message ends it): its draft deleted, and the form slots
+    to clear, so asking again starts from consent rather than from stale answers."""
+    discard_conversation_drafts(sessions, conversation)
+    return list(ALL_SLOTS)
+
+
 def discard_conversation_drafts(sessions, conversation: str) -> int:
     """"Delete this conversation": any half-filled request of it goes too (requests already
     sent stay: the council is acting on them)."""
@@ -378,10 +391,12 @@ def kind_of_form(active_loop: str | None) -> str | None:
     return next((kind for kind, form in FORMS.items() if form == active_loop), None)
 
 
-def ask_message(slot: str, kind: str, lang: str, conversation: str, sessions) -> dict:
+def ask_message(slot: str, kind: str, lang: str, conversation: str, sessions,
+                slots: dict | None = None) -> dict:
     with sessions() as session:
         draft = find_draft(session, conversation, kind) if slot == "help_confirm" else None
-        return question(slot, kind, lang, draft)
+        return question(slot, kind, lang, draft,
+                        need_was_asked="help_need" in required_slots(kind, slots or {}))
 
 
 def validate_answers(answers: dict, kind: str, lang: str, conversation: str, sessions,

@@ -46,7 +46,8 @@ class CheckedRedisLockStore(RedisLockStore):
 
     @contextmanager
     def _mutex(self, conversation_id: str) -> Iterator[None]:
-        with self.red.lock(f"{self.key_prefix}{conversation_id}:mutex", timeout=MUTEX_SECONDS,
+        # outside the lock keys' namespace: a conversation id may contain ":"
+        with self.red.lock(f"mutex:{self.key_prefix}{conversation_id}", timeout=MUTEX_SECONDS,
                            blocking_timeout=MUTEX_SECONDS):
             yield
 

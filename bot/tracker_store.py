@@ -15,7 +15,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.safety.redact import install_log_redaction, redact_event
+from bot.safety.redact import install_log_redaction, redact_events
 
 logger = logging.getLogger(__name__)
 DAY_SECONDS = 24 * 60 * 60
@@ -45,8 +45,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         # The event broker, if one is ever configured, gets the masked events too.
         with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
-                data = redact_event(event.as_dict())
+            events = list(self._additional_events(session, tracker))
+            for event, data in zip(events, redact_events([e.as_dict() for e in events])):
                 session.add(self.SQLEvent(
                     sender_id=tracker.sender_id, type_name=event.type_name,
                     timestamp=data.get("timestamp"),

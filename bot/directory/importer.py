@@ -195,7 +195,8 @@ def import_url(
         report.errors += part.errors
         ids = _imported_ids(payload, part)
         _mark_from_feed(session, url, ids)
-        seen |= ids
+        # a record rejected this time is still listed by the feed: not "gone"
+        seen |= ids | _listed_ids(payload)
         report.pages += 1
         progress.next_page, progress.seen_ids = page + 1, json.dumps(sorted(seen))
         progress.updated = _utcnow()
@@ -203,6 +204,9 @@ def import_url(
             session.commit()
         if _is_last_page(payload, page):
             break
+    else:  # never reached the feed's last page: deactivate nothing, keep the progress
+        raise ImportFileError(f"{url}: more than {max_pages} pages; the import stopped there "
+                              "and can go on with --resume")
     report.deactivated = _deactivate_missing(session, url, seen)
     session.delete(progress)
     if commit:
@@ -237,6 +241,15 @@ def _imported_ids(payload: Any, part: ImportReport) -> set[str]:
         return set()
     return {r["id"] for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)
             and r["id"] and r["id"] not in rejected}
+
+
+def _listed_ids(payload: Any) -> set[str]:
+    try:
+        records = records_of(payload, "feed")
+    except ImportFileError:
+        return set()
+    return {r["id"] for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)
+            and r["id"]}
 
 
 def _mark_from_feed(session: Session, url: str, ids: set[str]) -> None:

@@ -17,8 +17,8 @@ _DIGIT = r"\d[ \t\-]?"
 PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE), "[email]"),
     # UK phone numbers: 0 or +44/0044 then 9-10 more digits, spaces, dashes or brackets allowed
-    ("phone", re.compile(r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)"
-                         r"\d(?:[ \t\-)]{0,2}\d){8,9}(?!\d)"), "[phone]"),
+    ("phone", re.compile(r"(?<![\w+])(?:(?:\+|00)\s?44[\s.\-]?(?:\(0\)[\s.\-]?)?|\(?0)"
+                         r"\d(?:[ \t.\-)]{0,2}\d){8,9}(?!\d)"), "[phone]"),
     # any two letters: residents copy HMRC's example prefix "QQ" too
     ("ni_number", re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?"
                              r"[A-D]\b", re.IGNORECASE), "[NI number]"),
@@ -36,6 +36,11 @@ POSTCODE = re.compile(r"\b([A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{
 PLACE_SLOTS = {"place"}
 # ids the assistant chose (directory services), never anything a resident typed
 ASSISTANT_SLOTS = {"listed_services", "focused_service"}
+# request form answers that are personal: kept only in the request table (bot.help_flow)
+PERSONAL_FORM_SLOTS = {"help_name", "help_contact", "help_time", "help_date"}
+FORM_TOKENS = {None, "given", "cancel", "yes", "no"}
+ANSWER_GIVEN = "[answer given]"
+PRIVATE_REPLY = "[request summary, not kept]"
 
 
 def redact_text(text: str) -> str:
@@ -72,8 +77,14 @@ def redact_event(event: dict) -> dict:
     if event.get("event") == "slot":
         if event.get("name") in ASSISTANT_SLOTS:
             return event
+        if event.get("name") in PERSONAL_FORM_SLOTS and event.get("value") not in FORM_TOKENS:
+            return {**event, "value": "given"}
         if event.get("name") in PLACE_SLOTS and isinstance(event.get("value"), str):
             return {**event, "value": _place_value(event["value"])}
+    if event.get("event") == "bot" and ((event.get("data") or {}).get("custom") or {}).get(
+            "private"):
+        return {**event, "text": PRIVATE_REPLY, "data": {**event["data"], "buttons": [
+            b for b in event["data"].get("buttons") or [] if isinstance(b, dict)]}}
     return redact_value(event)
 
 
@@ -100,3 +111,24 @@ def install_log_redaction() -> None:
     factory = logging.getLogRecordFactory()
     if not isinstance(factory, RedactingLogRecordFactory):
         logging.setLogRecordFactory(RedactingLogRecordFactory(factory))
+
+
+def redact_events(events: list[dict]) -> list[dict]:
+    """``redact_event`` for a turn's events, and the resident's own answer to a personal
+    form question (name, contact, time, date) replaced as a whole: a name is not a pattern."""
+    answered = set()
+    for index, event in enumerate(events):
+        if event.get("event") == "slot" and event.get("name") in PERSONAL_FORM_SLOTS \
+                and event.get("value") not in FORM_TOKENS:
+            user = next((i for i in range(index - 1, -1, -1)
+                         if events[i].get("event") == "user"), None)
+            if user is not None:
+                answered.add(user)
+    out = []
+    for index, event in enumerate(events):
+        if index in answered:
+            parse_data = {**(event.get("parse_data") or {}), "text": ANSWER_GIVEN,
+                          "entities": []}
+            event = {**event, "text": ANSWER_GIVEN, "parse_data": parse_data}
+        out.append(redact_event(event))
+    return out

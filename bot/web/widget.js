@@ -142,6 +142,8 @@
       s.open_now === false ? el("span", { class: "hsa-badge hsa-closed", text: t("closed_now") }) : null,
       s.machine_translated ? el("span", { class: "hsa-badge hsa-mt", text: t("machine_translated") }) : null
     ]);
+    // directory text is in English unless the contract says it was machine translated
+    var source = s.machine_translated ? {} : { lang: "en", dir: "auto" };
     var where = [s.address, s.postcode].filter(Boolean).join(", ");
     var address = null;
     if (where) {
@@ -155,8 +157,6 @@
       web = link(s.url, host, "– " + name);
     }
     var tel = s.phone && telHref(s.phone);
-    // directory text is in English unless the contract says it was machine translated
-    var source = s.machine_translated ? {} : { lang: "en", dir: "auto" };
     var description = s.description ? el("p", Object.assign({ text: shortText(s.description) }, source)) : null;
     return el("li", { class: "hsa-card" }, [
       el("h3", Object.assign({ text: name }, source)),
@@ -294,7 +294,7 @@
       typing(false);
       state.messages.length = before;
       save();
-      showAll();
+      if (dom.log.lastChild) dom.log.removeChild(dom.log.lastChild);  // the unsent message
       if (!shown) dom.input.value = message;
       dom.log.appendChild(notice(t("unreachable") + (ui.contact ? " " + ui.contact : "")));
       scrollDown();
@@ -419,8 +419,7 @@
   }
   function startAgain(message) {
     var language = state.language;
-    state = fresh("");
-    state.language = language;
+    state = fresh(language || "");
     state.open = true;
     try { sessionStorage.removeItem(STORE); } catch (e) { /* nothing stored */ }
     save();

@@ -4,6 +4,7 @@ Redis."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -61,3 +62,15 @@ def test_the_action_server_listens_on_localhost_unless_configured(monkeypatch):
     monkeypatch.setenv("ACTIONS_HOST", "0.0.0.0")
     action_server.main()
     assert seen["host"] == "0.0.0.0"
+
+
+def test_a_conversation_called_x_mutex_does_not_block_conversation_x():
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    store = _store(prefix)
+    name = f"c-{uuid.uuid4().hex}"
+    store.issue_ticket(f"{name}:mutex", 60)  # a lock for the conversation "<name>:mutex"
+    started = time.perf_counter()
+    assert store.issue_ticket(name, 60) == 0
+    assert time.perf_counter() - started < 1.0
+    store.delete_lock(name)
+    store.delete_lock(f"{name}:mutex")

@@ -196,3 +196,26 @@ def test_the_assistant_is_configured_to_store_conversations_redacted():
     from bot.paths import REPO_ROOT
     endpoints = yaml.safe_load((REPO_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     assert endpoints["tracker_store"]["type"] == "bot.tracker_store.RedactingSQLTrackerStore"
+
+
+@pytest.mark.parametrize("phone", ["07700.900.123", "+44-7700-900123", "+44.7700.900123",
+                                   "0044-7700-900-123"])
+def test_phone_numbers_with_dots_and_dashes_are_masked(phone):
+    assert redact_text(f"call {phone} now") == "call [phone] now"
+
+
+def test_a_personal_form_answer_is_not_kept_at_all():
+    from bot.safety.redact import ANSWER_GIVEN, PRIVATE_REPLY, redact_events
+
+    events = [{"event": "user", "text": "Amina Begum", "parse_data": {"text": "Amina Begum"}},
+              {"event": "slot", "name": "help_name", "value": "Amina Begum"},
+              {"event": "slot", "name": "help_name", "value": "given"},
+              {"event": "bot", "text": "Please check: Amina Begum; phone ending 123",
+               "data": {"custom": {"type": "text", "private": True},
+                        "buttons": [{"title": "Yes, send it", "payload": "send"}]}},
+              {"event": "user", "text": "thanks", "parse_data": {"text": "thanks"}}]
+    stored = redact_events(events)
+    assert "Amina" not in str(stored)
+    assert stored[0]["text"] == ANSWER_GIVEN and stored[1]["value"] == "given"
+    assert stored[3]["text"] == PRIVATE_REPLY and stored[3]["data"]["buttons"]
+    assert stored[4]["text"] == "thanks"  # other messages as they were

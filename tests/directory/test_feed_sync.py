@@ -143,3 +143,23 @@ def test_import_command_reports_counts_and_resumes(feed, capsys, monkeypatch, sq
     out = capsys.readouterr().out
     assert "6 imported" not in out and "2 imported (2 new, 0 updated)" in out
     assert "resumed at page 3" in out and "0 no longer in the feed marked inactive" in out
+
+
+def test_a_feed_longer_than_allowed_deactivates_nothing_and_can_resume(session, feed):
+    import_url(session, feed.url)
+    with pytest.raises(ImportFileError, match="more than 2 pages"):
+        import_url(session, feed.url, max_pages=2)
+    assert INACTIVE not in set(_status(session).values()) - {INACTIVE} and \
+        list(_status(session).values()).count(ACTIVE) >= 5
+    assert session.get(FeedImport, feed.url).next_page == 3
+    assert import_url(session, feed.url, resume=True).deactivated == 0
+
+
+def test_a_record_rejected_this_time_is_not_marked_gone(session, feed):
+    import_url(session, feed.url)
+    broken = dict(feed.pages[0][0])
+    broken["name"] = None  # fails validation this time; the feed still lists it
+    feed.pages[0][0] = broken
+    report = import_url(session, feed.url)
+    assert report.errors and report.deactivated == 0
+    assert _status(session)[broken["id"]] == ACTIVE

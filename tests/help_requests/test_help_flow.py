@@ -62,7 +62,7 @@ def test_a_full_callback_request(session):
     assert row.status == "open" and row.first_name == "Amina" and row.phone == "07700900123"
     assert (row.best_time, row.call_language, row.interpreter_needed, row.need_category) == \
         ("morning", "ur", False, "carers")
-    assert row.reference in text and "Amina" in text
+    assert row.reference in text and "Amina" not in text  # replies are stored: no name
 
 
 def test_refusing_consent_stores_nothing_and_asks_nothing_more(session):
@@ -150,3 +150,23 @@ def test_deleting_the_conversation_deletes_its_draft_but_not_sent_requests(sessi
     assert help_flow.discard_conversation_drafts(lambda: nullcontext(session),
                                                  CONVERSATION) == 1
     assert [r.status for r in stored(session)] == ["open"]
+
+
+def test_the_word_given_is_not_a_name_and_a_known_need_has_no_change_button(session):
+    outcome = validate("help_name", "given", "callback", "en", CONVERSATION, session)
+    run(session, "callback", ["yes"], category="carers")
+    assert validate("help_name", "given", "callback", "en", CONVERSATION,
+                    session).slots == {"help_name": None}
+    assert outcome.slots == {"help_consent": None, "help_name": None}  # no draft yet
+    draft = help_flow.find_draft(session, CONVERSATION, "callback")
+    summary = help_flow.question("help_confirm", "callback", "en", draft, need_was_asked=False)
+    assert "change:help_need" not in [b["payload"] for b in summary["buttons"]]
+    assert summary["custom"]["private"] is True  # never stored (it shows the name)
+
+
+def test_an_interrupted_form_forgets_its_draft_and_answers(session):
+    from contextlib import nullcontext
+
+    run(session, "callback", ["yes", "Amina", "07700 900123"])
+    cleared = help_flow.forget_unfinished_request(lambda: nullcontext(session), CONVERSATION)
+    assert set(cleared) == set(help_flow.ALL_SLOTS) and stored(session) == []

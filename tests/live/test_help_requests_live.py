@@ -54,6 +54,7 @@ def test_a_callback_in_english_from_asking_for_a_person(servers):
     assert "need:carers" in _payloads(need)
     summary = resident.say("need:carers")
     assert "Amina" in _text(summary) and "ending 123" in _text(summary)
+    assert "Amina" not in _stored_conversation(resident.sender)  # shown, never stored
     assert "900123" not in _text(summary)
     done = resident.say("send")
     [row] = _requests(servers, conversation_id=resident.sender)
@@ -121,9 +122,13 @@ def test_danger_during_the_form_gets_the_crisis_reply_first(servers):
     resident.say("can I talk to a real person please")
     resident.say(CALLBACK)
     resident.say("yes")
+    resident.say("Amina")
     replies = resident.say("I want to end my life")
     assert replies[0]["custom"]["type"] == "crisis"
-    assert _requests(servers, conversation_id=resident.sender, status="open") == []
+    assert _requests(servers, conversation_id=resident.sender) == []  # the draft went too
+    offer = resident.say("can I talk to a real person please")
+    again = resident.say(CALLBACK) if CALLBACK in _payloads(offer) else []
+    assert "deleted 30 days" in _text(again)  # asked from the start: consent first
 
 
 def test_a_typed_payload_that_was_never_offered_changes_nothing(servers):

@@ -416,3 +416,16 @@ def test_a_callback_request_through_the_widget_with_the_keyboard(widget, servers
     press("Yes, send it")
     assert "HSA-" in widget.bot_messages().last.inner_text()
     assert widget.axe_violations() == []
+
+
+def test_start_again_keeps_the_chosen_language(widget):
+    page = widget.page
+    widget.open()
+    page.locator(".hsa-tools button[aria-controls='hsa-langs']").click()
+    page.locator("#hsa-langs button[lang='ro']").click()
+    widget.wait_for_bot(1)
+    page.wait_for_function("document.getElementById('hsa-root').getAttribute('lang') === 'ro'")
+    page.get_by_role("button", name=render("widget.start_again", "ro")).click()
+    assert page.locator(".hsa-user").count() == 0
+    widget.ask("ok")  # a short message: the conversation's language is the chosen one
+    assert widget.bot_messages().last.get_attribute("lang") == "ro"
