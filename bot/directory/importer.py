@@ -234,13 +234,7 @@ def _feed_progress(session: Session, url: str, resume: bool) -> FeedImport:
 
 
 def _imported_ids(payload: Any, part: ImportReport) -> set[str]:
-    rejected = {record_id for record_id, _ in part.errors}
-    try:
-        records = records_of(payload, "feed")
-    except ImportFileError:
-        return set()
-    return {r["id"] for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)
-            and r["id"] and r["id"] not in rejected}
+    return _listed_ids(payload) - {record_id for record_id, _ in part.errors}
 
 
 def _listed_ids(payload: Any) -> set[str]:
