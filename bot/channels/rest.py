@@ -30,10 +30,12 @@ from sanic.response import HTTPResponse
 from bot.channels import payloads
 from bot.i18n.catalog import SOURCE_LANGUAGE, render, text_language
 from bot.nlg import crisis_reply
+from bot.rasa_speedups import install as install_speedups
 from bot.replies import contact_route
 from bot.safety.crisis import detect_crisis
 
 logger = logging.getLogger(__name__)
+install_speedups()  # the Rasa server loads this module; see bot.rasa_speedups
 
 MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "elements", "custom")
 MAX_MESSAGE_CHARS = 2000

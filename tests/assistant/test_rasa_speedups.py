@@ -1,0 +1,39 @@
+"""The compiled action-response check accepts and refuses exactly what Rasa's own does."""
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+
+from bot.rasa_speedups import _response_validator, install
+
+VALID = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "category", "value": "carers"},
+                {"event": "active_loop", "name": None}],
+     "responses": [{"text": "hi", "buttons": [], "custom": {"type": "text"}}]},
+    {},
+]
+INVALID = [
+    {"events": [{"event": "slot", "name": 3}]},
+    {"events": "nope"},
+    {"responses": [1, 2]},
+    {"events": [{"event": "no_such_event"}]},
+]
+
+
+@pytest.fixture(scope="module")
+def action():
+    install()
+    install()  # idempotent
+    return RemoteAction.__new__(RemoteAction)  # the check uses no instance state
+
+
+@pytest.mark.parametrize("result", VALID)
+def test_valid_responses_pass(action, result):
+    assert action._validate_action_result(result) is True
+
+
+@pytest.mark.parametrize("result", INVALID)
+def test_invalid_responses_raise_rasas_own_error(action, result):
+    assert not _response_validator().is_valid(result)
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result(result)
