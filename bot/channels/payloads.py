@@ -34,28 +34,45 @@ def offered_payloads(events: Iterable[dict]) -> set[str]:
     return offered
 
 
-def _canonical(payload: str) -> str:
-    match = PAYLOAD.fullmatch(payload)
+def parse(text: str) -> tuple[str, dict] | None:
+    """(intent, entities) of a payload such as ``/intent{"slot": "value"}``; None for
+    anything else (including broken JSON)."""
+    match = PAYLOAD.fullmatch(text or "")
     if not match:
-        return payload.strip()
+        return None
     try:
         entities = json.loads(match.group(2)) if match.group(2) else {}
     except ValueError:
+        return None
+    return (match.group(1), entities) if isinstance(entities, dict) else None
+
+
+def _canonical(payload: str) -> str:
+    parsed = parse(payload)
+    if parsed is None:
         return payload.strip()
-    return f"/{match.group(1)}{json.dumps(entities, sort_keys=True) if entities else ''}"
+    intent, entities = parsed
+    return f"/{intent}{json.dumps(entities, sort_keys=True) if entities else ''}"
 
 
 def is_language_choice(text: str) -> bool:
     """The widget's language picker: /choose_language{"reply_language": "<configured>"}."""
-    match = PAYLOAD.fullmatch(text)
-    if not match or match.group(1) != LANGUAGE_CHOICE or not match.group(2):
+    parsed = parse(text)
+    if parsed is None or parsed[0] != LANGUAGE_CHOICE:
         return False
-    try:
-        entities = json.loads(match.group(2))
-    except ValueError:
-        return False
-    return isinstance(entities, dict) and set(entities) == {"reply_language"} \
+    entities = parsed[1]
+    return set(entities) == {"reply_language"} \
         and entities["reply_language"] in configured_languages()
+
+
+def with_language(text: str, language: str | None) -> str:
+    """A payload with ``language`` added as its ``reply_language`` entity (a button payload
+    skips the NLU pipeline, and with it the language step); anything else as it is."""
+    parsed = parse(text)
+    if not language or parsed is None or "reply_language" in parsed[1]:
+        return text
+    intent, entities = parsed
+    return f"/{intent}{json.dumps({**entities, 'reply_language': language})}"
 
 
 def allowed(text: str, offered: set[str]) -> bool:

@@ -13,7 +13,6 @@ council's contact route rather than silence.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from asyncio import CancelledError
@@ -117,25 +116,11 @@ def text_for_pipeline(text: str, metadata: dict | None = None) -> str:
     """A typed ``/intent{...}`` that signals danger goes through NLU as plain text. A button
     payload skips the NLU pipeline, and with it the language step: the client's explicit
     language (``metadata.language``) is added to it as the ``reply_language`` entity."""
-    if text.lstrip().startswith("/") and detect_crisis(text):
+    if payloads.looks_like_payload(text) and detect_crisis(text):
         return text.lstrip().lstrip("/")
-    return payload_with_language(text, metadata)
-
-
-def payload_with_language(text: str, metadata: dict | None) -> str:
     from bot.i18n.detect import explicit_language
 
-    chosen = explicit_language(metadata)
-    match = payloads.PAYLOAD.fullmatch(text)
-    if not chosen or not match:
-        return text
-    try:
-        entities = json.loads(match.group(2)) if match.group(2) else {}
-    except ValueError:
-        return text
-    if not isinstance(entities, dict) or "reply_language" in entities:
-        return text
-    return f"/{match.group(1)}{json.dumps({**entities, 'reply_language': chosen})}"
+    return payloads.with_language(text, explicit_language(metadata))
 
 
 async def offered_to(agent: Any, body: dict) -> set[str]:
