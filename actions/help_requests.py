@@ -10,9 +10,9 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import _language, _sessions
+from actions.services import _language, _send, _sessions
 from bot import help_flow
-from bot.dialogue import tagged_with_language
+from bot.dialogue import Turn, tagged_with_language
 from bot.i18n.catalog import render
 from bot.replies import contact_route
 
@@ -20,9 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 def _say(dispatcher: CollectingDispatcher, message: dict, lang: str) -> None:
-    message = tagged_with_language(message, lang)
-    dispatcher.utter_message(text=message.get("text"), buttons=message.get("buttons", []),
-                             json_message=message.get("custom"))
+    _send(Turn([tagged_with_language(message, lang)]), dispatcher)
 
 
 def _apology(dispatcher: CollectingDispatcher, lang: str) -> None:

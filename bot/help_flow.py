@@ -26,7 +26,8 @@ from bot.i18n.catalog import render, text_language
 from bot.i18n.languages import configured_languages, full_support_languages
 from bot.nlu.answers import CANCEL, NO, YES, answer
 from bot.replies import category_label, language_name
-from bot.requests import OPEN, email_address, new_reference, uk_phone
+from bot.requests import OPEN, as_utc, email_address, new_reference, uk_phone
+from bot.safety.redact import PERSONAL_FORM_SLOTS
 
 DRAFT = "draft"
 GIVEN = "given"
@@ -143,7 +144,7 @@ def question(slot: str, kind: str, lang: str, draft: HelpRequest | None = None,
 
 def masked_contact(draft: HelpRequest, lang: str) -> str:
     """The contact as the resident sees it in the summary: never the whole number or address
-    (bot messages are stored as they are)."""
+    (the summary is not stored, but it is shown on a screen others may see)."""
     if draft.phone:
         return render("help.phone_ending", lang, digits=draft.phone[-3:])
     if draft.email:
@@ -233,9 +234,9 @@ def validate(slot: str, text: str, kind: str, lang: str, conversation: str, sess
     return Outcome({slot: value if slot in _KEEP_IN_SLOT else GIVEN})
 
 
-# what the conversation may keep (codes, not personal data); everything else is "given"
-_KEEP_IN_SLOT = {"help_time", "help_call_language", "help_interpreter", "help_need",
-                 "help_interpreter_language", "help_mode"}
+# what the conversation may keep: codes; a personal answer is only "given" (the same list
+# the tracker store masks, bot.safety.redact)
+_KEEP_IN_SLOT = set(ALL_SLOTS) - PERSONAL_FORM_SLOTS
 
 
 def _confirm(text: str, said: str | None, kind: str) -> Outcome:
@@ -317,12 +318,17 @@ def start_draft(session: Session, conversation: str, kind: str, lang: str,
     return draft
 
 
-def discard_draft(session: Session, conversation: str, kind: str) -> None:
-    for draft in session.execute(select(HelpRequest).where(
-            HelpRequest.conversation_id == conversation, HelpRequest.status == DRAFT,
-            HelpRequest.kind == kind)).scalars():
+def discard_draft(session: Session, conversation: str, kind: str | None = None) -> int:
+    """Delete the conversation's draft requests (of ``kind``, or all); returns how many."""
+    query = select(HelpRequest).where(HelpRequest.conversation_id == conversation,
+                                      HelpRequest.status == DRAFT)
+    if kind is not None:
+        query = query.where(HelpRequest.kind == kind)
+    drafts = session.execute(query).scalars().all()
+    for draft in drafts:
         session.delete(draft)
     session.commit()
+    return len(drafts)
 
 
 def forget_unfinished_request(sessions, conversation: str) -> list[str]:
@@ -336,13 +342,7 @@ def discard_conversation_drafts(sessions, conversation: str) -> int:
     """"Delete this conversation": any half-filled request of it goes too (requests already
     sent stay: the council is acting on them)."""
     with sessions() as session:
-        drafts = session.execute(select(HelpRequest).where(
-            HelpRequest.conversation_id == conversation,
-            HelpRequest.status == DRAFT)).scalars().all()
-        for draft in drafts:
-            session.delete(draft)
-        session.commit()
-        return len(drafts)
+        return discard_draft(session, conversation)
 
 
 def required_slots(kind: str, slots: dict) -> list[str]:
@@ -369,7 +369,7 @@ def submit(kind: str, lang: str, conversation: str, session: Session,
             and slots.get("category") in CATEGORIES:
         draft.need_category = slots["category"]
     session.commit()
-    return render(f"help.sent_{kind}", lang, name=draft.first_name, reference=draft.reference)
+    return render(f"help.sent_{kind}", lang, reference=draft.reference)
 
 
 def purge_abandoned_drafts(session: Session, hours: float = 24,
@@ -378,7 +378,7 @@ def purge_abandoned_drafts(session: Session, hours: float = 24,
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(hours=hours)
     rows = [r for r in session.execute(select(HelpRequest).where(
         HelpRequest.status == DRAFT)).scalars()
-        if (r.created if r.created.tzinfo else r.created.replace(tzinfo=timezone.utc)) < cutoff]
+        if as_utc(r.created) < cutoff]
     for row in rows:
         session.delete(row)
     session.commit()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.directory.models import HelpRequest
 from bot.i18n.languages import configured_languages
+from bot.requests import as_utc
 from bot.safety.redact import redact_text
 
 SMALLEST_SHOWN = 5
@@ -106,9 +107,7 @@ def read_requests(session: Session, since: date) -> Counter:
     counts: Counter = Counter()
     for row in session.execute(select(HelpRequest).where(HelpRequest.status != "draft")) \
             .scalars():
-        created = row.created if row.created.tzinfo else row.created.replace(
-            tzinfo=timezone.utc)
-        if created >= start:
+        if as_utc(row.created) >= start:
             language = row.interpreter_language if row.kind == "interpreter" \
                 else (row.call_language or row.conversation_language)
             counts[(row.kind, language or row.conversation_language)] += 1

@@ -138,11 +138,12 @@ def find_requests(session: Session, kind: str | None = None, language: str | Non
                                                 r.conversation_language)]
     if older_than_days is not None:
         cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=older_than_days)
-        rows = [r for r in rows if _aware(r.created) <= cutoff]
+        rows = [r for r in rows if as_utc(r.created) <= cutoff]
     return rows
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
+    """A stored time, timezone-aware (SQLite gives it back without its UTC offset)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
@@ -171,7 +172,7 @@ def purge_closed_requests(session: Session, days: float, now: datetime | None = 
     """Delete requests closed more than ``days`` ago; open requests are never deleted."""
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     rows = [r for r in session.execute(select(HelpRequest).where(
-        HelpRequest.status == DONE)).scalars() if r.closed and _aware(r.closed) < cutoff]
+        HelpRequest.status == DONE)).scalars() if r.closed and as_utc(r.closed) < cutoff]
     for row in rows:
         session.delete(row)
     session.commit()
