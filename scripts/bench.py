@@ -171,42 +171,16 @@ MESSAGES_PER_USER = 10
 TRACKER_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def load_run(webhooks: list[str], users: int, messages_per_user: int) -> dict:
+def crowd_run(webhooks: list[str], users: int, messages_per_user: int,
+              period: float | None = None) -> dict:
     """``users`` residents at once, each a conversation of ``messages_per_user`` messages;
-    each message goes to the next server in turn (a round-robin load balancer)."""
+    each message goes to the next server in turn (a round-robin load balancer). ``period``:
+    seconds from one of a resident's messages to their next (or the reply, if later),
+    residents starting at staggered times; None: the next as soon as the reply comes."""
     def resident(index: int) -> tuple[str, list[float]]:
         sender, http = f"load-{uuid.uuid4().hex}", requests.Session()
         latencies = []
-        for turn in range(messages_per_user):
-            webhook = webhooks[(index + turn) % len(webhooks)]
-            started = time.perf_counter()
-            reply = http.post(webhook, json={"sender": sender,
-                                             "message": CONVERSATION[turn % len(CONVERSATION)]},
-                              timeout=120)
-            latencies.append((time.perf_counter() - started) * 1000)
-            reply.raise_for_status()
-        return sender, latencies
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=users) as pool:
-        runs = list(pool.map(resident, range(users)))
-    result = summarise([x for _, run in runs for x in run], time.perf_counter() - started)
-    result["stored_once"] = stored_once([sender for sender, _ in runs], messages_per_user)
-    return result
-
-
-def paced_run(webhooks: list[str], users: int = 50, rate: float = 30.0,
-              messages_per_user: int = 20) -> dict:
-    """``users`` residents who between them send ``rate`` messages a second: each sends its
-    next message ``users / rate`` seconds after the previous one (or as soon as the reply
-    comes, if that is later), starting at staggered times. Residents read and type; this is
-    the goal's "30 messages/s with 50 residents", where load_run is residents with no pause."""
-    period = users / rate
-
-    def resident(index: int) -> tuple[str, list[float]]:
-        sender, http = f"paced-{uuid.uuid4().hex}", requests.Session()
-        latencies = []
-        next_at = start + index * period / users
+        next_at = start + index * (period or 0) / users
         for turn in range(messages_per_user):
             time.sleep(max(0.0, next_at - time.perf_counter()))
             sent = time.perf_counter()
@@ -215,16 +189,29 @@ def paced_run(webhooks: list[str], users: int = 50, rate: float = 30.0,
                                     "message": CONVERSATION[turn % len(CONVERSATION)]})
             latencies.append((time.perf_counter() - sent) * 1000)
             reply.raise_for_status()
-            next_at += period
+            next_at += period or 0
         return sender, latencies
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=users) as pool:
         runs = list(pool.map(resident, range(users)))
     result = summarise([x for _, run in runs for x in run], time.perf_counter() - start)
-    result["offered_per_s"] = rate
     result["stored_once"] = stored_once([sender for sender, _ in runs], messages_per_user)
     return result
+
+
+def load_run(webhooks: list[str], users: int, messages_per_user: int) -> dict:
+    """Residents with no pause between messages."""
+    return crowd_run(webhooks, users, messages_per_user)
+
+
+def paced_run(webhooks: list[str], users: int = 50, rate: float = 30.0,
+              messages_per_user: int = 20) -> dict:
+    """``users`` residents who between them send ``rate`` messages a second. Residents read
+    and type; this is the goal's "30 messages/s with 50 residents", where load_run is
+    residents with no pause."""
+    return {**crowd_run(webhooks, users, messages_per_user, period=users / rate),
+            "offered_per_s": rate}
 
 
 def stored_once(senders: list[str], expected: int) -> bool:
