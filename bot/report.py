@@ -85,18 +85,14 @@ def read_conversations(tracker_url: str, since: date) -> dict[str, Conversation]
     conversations: dict[str, Conversation] = defaultdict(Conversation)
     try:
         with engine.connect() as connection:
-            senders = {row[0] for row in connection.execute(text(
-                "SELECT DISTINCT sender_id FROM events WHERE timestamp >= :start"),
-                {"start": start})}
             rows = connection.execute(text(
                 "SELECT sender_id, data FROM events WHERE timestamp >= :start ORDER BY id"),
                 {"start": start})
             for sender, data in rows:
-                if sender in senders:
-                    try:
-                        _read_event(conversations[sender], json.loads(data))
-                    except (ValueError, TypeError, AttributeError):
-                        continue  # an unreadable event is skipped, not fatal
+                try:
+                    _read_event(conversations[sender], json.loads(data))
+                except (ValueError, TypeError, AttributeError):
+                    continue  # an unreadable event is skipped, not fatal
     finally:
         engine.dispose()
     return dict(conversations)
