@@ -400,21 +400,20 @@
     dom.langToggle.setAttribute("aria-expanded", "false");
     if (focus) dom.langToggle.focus();
   }
-  function open() {
-    dom.panel.hidden = false;
-    dom.launcher.parentNode.hidden = true;
-    dom.launcher.setAttribute("aria-expanded", "true");
-    state.open = true;
+  function showPanel(shown) {
+    dom.panel.hidden = !shown;
+    dom.launcher.parentNode.hidden = shown;
+    dom.launcher.setAttribute("aria-expanded", shown ? "true" : "false");
+    state.open = shown;
     save();
+  }
+  function open() {
+    showPanel(true);
     scrollDown();
     dom.input.focus();
   }
   function close() {
-    dom.panel.hidden = true;
-    dom.launcher.parentNode.hidden = false;
-    dom.launcher.setAttribute("aria-expanded", "false");
-    state.open = false;
-    save();
+    showPanel(false);
     dom.launcher.focus();
   }
   function startAgain(message) {
@@ -474,7 +473,7 @@
     label();
     showAll();
     loadStrings(state.language || "en");
-    if (state.open) { dom.panel.hidden = false; dom.launcher.parentNode.hidden = true; dom.launcher.setAttribute("aria-expanded", "true"); }
+    if (state.open) showPanel(true);
     if (!document.querySelector("link[data-hsa-style]")) {
       document.head.appendChild(el("link", { rel: "stylesheet", href: new URL("widget.css", scriptUrl).href, "data-hsa-style": "" }));
     }
