@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import _language, _send, _sessions
 from bot import help_flow
-from bot.dialogue import Turn, tagged_with_language
-from bot.i18n.catalog import render
+from bot.dialogue import Turn
+from bot.i18n.catalog import render, tagged_with_language
 from bot.replies import contact_route
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from bot.directory.search import (
     find_services,
     get_service,
 )
-from bot.i18n.catalog import SOURCE_LANGUAGE, render, text_language
+from bot.i18n.catalog import render, tagged_with_language
 from bot.i18n.translate import MachineTranslator, translate_services
 from bot.replies import (
     category_label,
@@ -318,10 +318,3 @@ def translated_turn(turn: Turn, lang: str, translator: MachineTranslator | None)
     return Turn([machine_translated_reply(m, lang, translator) if m.get("text") else m
                  for m in turn.messages], turn.slots)
 
-
-def tagged_with_language(message: dict, lang: str) -> dict:
-    """A plain (text or buttons) message not in English says which language it is in and its
-    direction, like the fixed replies do, so the widget can render it (DESIGN.md contract)."""
-    if lang == SOURCE_LANGUAGE or message.get("custom"):
-        return message
-    return {**message, "custom": text_language(lang)}

@@ -21,7 +21,14 @@ from typing import Any
 import yaml
 
 from bot.council import council_contact
-from bot.i18n.catalog import SOURCE_LANGUAGE, direction, load_catalog, render, text_language
+from bot.i18n.catalog import (
+    SOURCE_LANGUAGE,
+    direction,
+    load_catalog,
+    render,
+    tagged_with_language,
+    text_language,
+)
 from bot.i18n.languages import configured_languages, full_support_languages, reply_language
 from bot.paths import REPO_ROOT
 
@@ -70,9 +77,7 @@ def render_variation(variation: dict, lang: str, name: str = "") -> dict:
                             for b in variation["buttons"]]
     if isinstance(variation.get("custom"), dict):
         reply["custom"] = {**variation["custom"], "language": lang, "dir": direction(lang)}
-    elif lang != SOURCE_LANGUAGE:  # say which language (and direction) the text is in
-        reply["custom"] = text_language(lang)
-    return reply
+    return tagged_with_language(reply, lang)  # say which language (and direction) it is in
 
 
 @lru_cache(maxsize=1)
@@ -102,10 +107,8 @@ def language_buttons() -> list[dict]:
 def _language_menu(variation: dict, lang: str, changed: bool) -> dict:
     """The language menu; when this message chose a language, a confirmation in it."""
     if changed:
-        reply = {"text": render("language.changed", lang,
-                                language=configured_languages()[lang].native)}
-        if lang != SOURCE_LANGUAGE:
-            reply["custom"] = text_language(lang)
+        reply = tagged_with_language({"text": render(
+            "language.changed", lang, language=configured_languages()[lang].native)}, lang)
     else:
         reply = render_variation(variation, lang, LANGUAGE_MENU)
     return {**reply, "buttons": language_buttons()}

@@ -27,7 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import payloads
-from bot.i18n.catalog import SOURCE_LANGUAGE, render, text_language
+from bot.i18n.catalog import SOURCE_LANGUAGE, render, tagged_with_language
 from bot.nlg import crisis_reply
 from bot.rasa_speedups import install as install_speedups
 from bot.replies import contact_route
@@ -82,10 +82,7 @@ def _reply(sender: str, message: dict) -> dict:
 def _notice_after_any_crisis(sender: str, text: str, notice: str, lang: str) -> list[dict]:
     """``notice``, preceded by the crisis reply when ``text`` signals danger."""
     replies = [_reply(sender, crisis_reply(lang))] if detect_crisis(text) else []
-    message: dict = {"text": notice}
-    if lang != SOURCE_LANGUAGE:
-        message["custom"] = text_language(lang)
-    return replies + [_reply(sender, message)]
+    return replies + [_reply(sender, tagged_with_language({"text": notice}, lang))]
 
 
 def language_of_request(body: dict) -> str:

@@ -31,7 +31,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.rest import ContractRestInput, _reply, language_of_request, request_problem
 from bot.conversations import CannotForget, forget_conversation
-from bot.i18n.catalog import SOURCE_LANGUAGE, render, text_language
+from bot.i18n.catalog import render, tagged_with_language
 from bot.web import widget_strings
 
 logger = logging.getLogger(__name__)
@@ -72,10 +72,8 @@ class RateLimiter:
 
 
 def rate_limited_reply(sender: str, lang: str) -> dict:
-    message: dict[str, Any] = {"text": render("error.rate_limited", lang)}
-    if lang != SOURCE_LANGUAGE:
-        message["custom"] = text_language(lang)
-    return _reply(sender, message)
+    return _reply(sender, tagged_with_language({"text": render("error.rate_limited", lang)},
+                                               lang))
 
 
 class WebChatInput(ContractRestInput):

@@ -79,6 +79,15 @@ def text_language(lang: str) -> dict:
     return {"type": "text", "language": lang, "dir": direction(lang)}
 
 
+def tagged_with_language(message: dict, lang: str) -> dict:
+    """A plain (text or buttons) reply not in English says which language it is in and its
+    direction (``text_language``), so a client can render it; English replies, and replies
+    that already carry a ``custom`` object, are left as they are."""
+    if lang == SOURCE_LANGUAGE or message.get("custom"):
+        return message
+    return {**message, "custom": text_language(lang)}
+
+
 def render(key: str, lang: str = SOURCE_LANGUAGE, **fields: object) -> str:
     """The catalog text for ``key`` in ``lang`` (English if missing), with fields filled in."""
     for candidate in (lang, SOURCE_LANGUAGE):
