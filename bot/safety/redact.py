@@ -33,6 +33,9 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
 # full postcodes only (an outward code alone, "HA1", is an area, not an address)
 POSTCODE = re.compile(r"\b([A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{2})\b",
                       re.IGNORECASE)
+# Every pattern above needs a digit or an "@": text with neither has nothing to mask (most
+# stored strings, intent names and most replies among them), so it skips the seven searches.
+MAYBE_PERSONAL = re.compile(r"[\d@]")
 PLACE_SLOTS = {"place"}
 # ids the assistant chose (directory services), never anything a resident typed
 ASSISTANT_SLOTS = {"listed_services", "focused_service"}
@@ -45,7 +48,7 @@ PRIVATE_REPLY = "[request summary, not kept]"
 
 def redact_text(text: str) -> str:
     """``text`` with personal data masked."""
-    if not text:
+    if not text or not MAYBE_PERSONAL.search(text):
         return text
     for _name, pattern, marker in PATTERNS:
         text = pattern.sub(marker, text)

@@ -37,3 +37,22 @@ def test_invalid_responses_raise_rasas_own_error(action, result):
     assert not _response_validator().is_valid(result)
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result(result)
+
+
+def test_event_types_resolve_as_rasas_own_lookup():
+    from rasa.shared.core.events import Event, SlotSet, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    install()
+    for cls in all_subclasses(Event):
+        if cls.type_name:
+            first = next(c for c in all_subclasses(Event) if c.type_name == cls.type_name)
+            assert Event.resolve_by_type(cls.type_name) is first
+            assert Event.resolve_by_type(cls.type_name) is first  # remembered
+    assert Event.resolve_by_type("user") is UserUttered
+    assert Event.resolve_by_type("slot", default=SlotSet) is SlotSet
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    assert Event.resolve_by_type("topic") is None
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet  # not remembered

@@ -1,0 +1,127 @@
+"""The tracker store's plain-SQL queries (bot.tracker_store.LATEST_SESSION) return what Rasa's
+own ORM queries return, on SQLite and PostgreSQL: the latest session's events in order, and
+only the events not stored yet are saved, turn after turn, across a session restart."""
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
+
+from bot.tracker_store import RedactingSQLTrackerStore
+
+DOMAIN = Domain.from_dict({"slots": {"place": {"type": "text", "mappings": []}}})
+
+
+def _turn(text: str, at: float) -> list:
+    return [ActionExecuted("action_listen", timestamp=at),
+            UserUttered(text, {"name": "greet", "confidence": 0.9}, timestamp=at + 0.1),
+            SlotSet("place", text, timestamp=at + 0.2),
+            ActionExecuted("utter_greet", timestamp=at + 0.3),
+            BotUttered(f"reply to {text}", timestamp=at + 0.4)]
+
+
+def _session(at: float) -> list:
+    """As Rasa logs a session start: the action first, stamped after the events it made."""
+    return [ActionExecuted("action_session_start", timestamp=at + 0.02),
+            SessionStarted(timestamp=at + 0.01)]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        found = RedactingSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    else:
+        url = make_url(request.getfixturevalue("pg_server"))
+        found = RedactingSQLTrackerStore(DOMAIN, dialect="postgresql", host=url.host,
+                                         port=url.port or 5432, db=url.database,
+                                         username=url.username, password=url.password)
+    assert found._plain_sql
+    yield found
+    found.engine.dispose()
+
+
+def _stored_count(store, sender: str) -> int:
+    with store.session_scope() as session:
+        return session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).count()
+
+
+def _events(tracker) -> list[dict]:
+    return [event.as_dict() for event in tracker.events] if tracker else []
+
+
+def test_saving_turn_by_turn_stores_each_event_once_and_reads_back_as_rasa_does(store):
+    sender, now = f"q-{uuid.uuid4().hex}", time.time() - 100
+    assert asyncio.run(store._retrieve(sender, False)) is None
+    assert asyncio.run(SQLTrackerStore._retrieve(store, sender, False)) is None
+    timeline = [_session(now), _turn("HA1", now + 1), _turn("Pinner", now + 2),
+                _session(now + 3), _turn("Harrow", now + 4), _turn("Wealdstone", now + 5)]
+    total = 0
+    try:
+        for step in timeline:  # each message as Rasa handles it: load, update, save
+            tracker = asyncio.run(store.retrieve(sender)) \
+                or DialogueStateTracker(sender, DOMAIN.slots)
+            for event in step:
+                tracker.update(event)
+            total += len(step)
+            with store.session_scope() as session:
+                new = list(store._additional_events(session, tracker))
+                rasas = list(SQLTrackerStore._additional_events(store, session, tracker))
+            assert new == rasas == step
+            asyncio.run(store.save(tracker))
+            assert _stored_count(store, sender) == total
+            ours = asyncio.run(store._retrieve(sender, False))
+            theirs = asyncio.run(SQLTrackerStore._retrieve(store, sender, False))
+            assert _events(ours) == _events(theirs) != []
+        latest = _events(asyncio.run(store._retrieve(sender, False)))
+        assert len(latest) == 12 and latest[1]["event"] == "session_started"
+        assert latest[-1]["text"] == "reply to Wealdstone"
+        everything = asyncio.run(store._retrieve(sender, True))
+        assert len(everything.events) == total == 24
+        assert asyncio.run(store.retrieve(sender)).get_slot("place") == "Wealdstone"
+    finally:
+        store.purge_older_than(-1)
+
+
+def test_a_conversation_without_a_session_start_reads_back_whole(store):
+    sender, now = f"q-{uuid.uuid4().hex}", time.time()
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    try:
+        for event in _turn("HA1", now) + _turn("HA2", now + 1):
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+        ours = _events(asyncio.run(store._retrieve(sender, False)))
+        assert ours == _events(asyncio.run(SQLTrackerStore._retrieve(store, sender, False)))
+        assert len(ours) == 10
+    finally:
+        store.purge_older_than(-1)
+
+
+def test_other_databases_keep_rasas_queries(tmp_path, monkeypatch):
+    store = RedactingSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    store._plain_sql = False  # as for a dialect the plain SQL is not checked on
+    original, called = SQLTrackerStore._event_query, []
+
+    def counted(self, *args, **kwargs):
+        called.append(kwargs.get("fetch_events_from_all_sessions"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLTrackerStore, "_event_query", counted)
+    tracker = DialogueStateTracker("other", DOMAIN.slots)
+    for event in _turn("HA1", time.time()):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    assert len(asyncio.run(store._retrieve("other", False)).events) == 5
+    assert called == [False, False]
