@@ -1,4 +1,4 @@
-"""Two measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
+"""Three measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
 
 1. Rasa validates every action server response with ``jsonschema.validate``, which checks the
 (constant) response schema against the JSON Schema meta-schema and builds a new validator
@@ -10,6 +10,11 @@ sees is exactly Rasa's.
 2. Rasa finds the class of every event it loads (each event of a conversation, every message)
 by walking all subclasses of ``Event`` in turn: 2.5% of the server's CPU under load. Here a
 type name, once found, is remembered; a name not found still goes through Rasa's own lookup.
+
+3. Every policy (rules, memoization, TED) asks the conversation for its dialogue states, and
+Rasa recomputes them each time by replaying the whole conversation: 12% of the server's CPU
+under load. Here a conversation remembers its states for the events it has (and the
+options asked for), and hands out a copy, since policies edit what they are given.
 
 Rasa is pinned (3.6.21); tests check the behaviour is unchanged
 (tests/assistant/test_rasa_speedups.py).
@@ -37,6 +42,43 @@ def install() -> None:
     """Both speed-ups (idempotent)."""
     _install_response_check()
     _install_event_lookup()
+    _install_past_states()
+
+
+_STATES = "_harrow_past_states"
+
+
+def _install_past_states() -> None:
+    import copy
+    import json
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.past_states
+    if getattr(original, _MARK, False):
+        return
+
+    def past_states(self: Any, domain: Any, omit_unset_slots: bool = False,
+                    ignore_rule_only_turns: bool = False,
+                    rule_only_data: dict | None = None) -> list:
+        events = self.events
+        # the same events (appended only; a new last event or a new length is a new history)
+        history = (id(domain), len(events), id(events[-1]) if events else None)
+        remembered = self.__dict__.get(_STATES)
+        if remembered is None or remembered[0] != history:
+            remembered = (history, {})
+            self.__dict__[_STATES] = remembered
+        options = (omit_unset_slots, ignore_rule_only_turns,
+                   json.dumps(rule_only_data, sort_keys=True, default=str))
+        if options not in remembered[1]:
+            remembered[1][options] = original(
+                self, domain, omit_unset_slots=omit_unset_slots,
+                ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data=rule_only_data)
+        return copy.deepcopy(remembered[1][options])
+
+    setattr(past_states, _MARK, True)
+    past_states.__wrapped__ = original
+    DialogueStateTracker.past_states = past_states
 
 
 def _install_event_lookup() -> None:

@@ -85,14 +85,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # The event broker, if one is ever configured, gets the masked events too.
         with self.session_scope() as session:
             events = list(self._additional_events(session, tracker))
+            rows = []
             for event, data in zip(events, redact_events([e.as_dict() for e in events])):
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id, type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"), data=json.dumps(data)))
+                rows.append({
+                    "sender_id": tracker.sender_id, "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(
+                        INTENT_NAME_KEY),
+                    "action_name": data.get("name"), "data": json.dumps(data)})
                 if self.event_broker:
                     self.event_broker.publish({"sender_id": tracker.sender_id, **data})
+            if rows:  # one INSERT of all rows, in order (no ORM objects to track)
+                session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
 
     def purge_older_than(self, days: float, now: float | None = None) -> int:

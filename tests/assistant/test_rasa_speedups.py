@@ -56,3 +56,34 @@ def test_event_types_resolve_as_rasas_own_lookup():
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
     assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet  # not remembered
+
+
+def test_remembered_dialogue_states_equal_rasas_and_follow_new_events():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.paths import REPO_ROOT
+
+    install()
+    domain = Domain.load(REPO_ROOT / "domain.yml")
+    patched = DialogueStateTracker.past_states
+    original = patched.__wrapped__  # Rasa's own
+    assert original is not patched and original.__qualname__ == "DialogueStateTracker.past_states"
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen")],
+                                               slots=domain.slots)
+    rule_only = {"slots": ["listed_services"], "active_loops": ["callback_form"]}
+    options = [{}, {"omit_unset_slots": True}, {"ignore_rule_only_turns": True,
+                                                "rule_only_data": rule_only}]
+    for event in [UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+                  ActionExecuted("utter_greet"), ActionExecuted("action_listen"),
+                  UserUttered("carers", {"name": "need_carers", "confidence": 1.0}),
+                  SlotSet("category", "carers"), ActionExecuted("action_find_services")]:
+        tracker.update(event)
+        for option in options:
+            first = tracker.past_states(domain, **option)
+            assert first == original(tracker, domain, **option)
+            first[-1].clear()  # a policy editing what it was given changes nothing
+            assert tracker.past_states(domain, **option) == original(tracker, domain, **option)
+    assert tracker.past_states(domain)[-1]["prev_action"] == {
+        "action_name": "action_find_services"}

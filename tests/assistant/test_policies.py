@@ -1,0 +1,92 @@
+"""CachedTEDPolicy answers exactly what TEDPolicy answers, and runs the model less often.
+
+Uses the trained model's own policy and the dialogue states of every prefix of every story in
+data/stories.yml (the states residents' conversations are made of).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasa.core.policies.ted_policy import TEDPolicy
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.generator import TrainingDataGenerator
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.core.training_data.structures import StoryGraph
+
+from bot.paths import REPO_ROOT
+from bot.policies import CachedTEDPolicy, _key
+
+
+@pytest.fixture(scope="module")
+def loaded(trained_model, tmp_path_factory):
+    storage, metadata = LocalModelStorage.from_model_archive(
+        tmp_path_factory.mktemp("model"), trained_model)
+    node, schema = next((name, node) for name, node in metadata.predict_schema.nodes.items()
+                        if node.uses is CachedTEDPolicy)
+    config = {**CachedTEDPolicy.get_default_config(), **schema.config}
+    policy = CachedTEDPolicy.load(config, storage, Resource(schema.resource.name),
+                                  ExecutionContext(metadata.predict_schema, metadata.model_id))
+    return policy, metadata.domain
+
+
+@pytest.fixture(scope="module")
+def trackers(loaded):
+    """Every prefix of every story that ends just before the assistant acts."""
+    _, domain = loaded
+    steps = YAMLStoryReader(domain).read_from_file(REPO_ROOT / "data" / "stories.yml")
+    stories = TrainingDataGenerator(StoryGraph(steps), domain, augmentation_factor=0,
+                                    remove_duplicates=False).generate()
+    found = []
+    for story in stories:
+        events = list(story.events)
+        for end, event in enumerate(events):
+            if isinstance(event, ActionExecuted) and end > 0:
+                found.append(DialogueStateTracker.from_events(
+                    f"story-{len(found)}", events[:end], slots=domain.slots))
+    assert len(found) > 20
+    return found
+
+
+def test_the_model_is_trained_with_the_cache(loaded):
+    policy, _ = loaded
+    assert policy.model is not None and policy._cacheable()
+
+
+def test_cached_predictions_equal_teds_and_the_cache_is_used(loaded, trackers):
+    policy, domain = loaded
+    policy._remembered.clear()
+    for tracker in trackers + trackers:  # second time round every state is remembered
+        cached = policy.predict_action_probabilities(tracker, domain)
+        own = TEDPolicy.predict_action_probabilities(policy, tracker, domain)
+        assert np.allclose(cached.probabilities, own.probabilities, atol=1e-6), tracker.sender_id
+        assert cached.policy_name == own.policy_name
+        assert cached.is_end_to_end_prediction == own.is_end_to_end_prediction
+    assert 0 < len(policy._remembered) <= len(trackers)
+
+
+def test_different_states_are_not_confused(loaded, trackers):
+    policy, domain = loaded
+    states = {_key(policy.featurizer.prediction_states([t], domain)[0]) for t in trackers}
+    predictions = {_key(policy.featurizer.prediction_states([t], domain)[0]):
+                   tuple(policy.predict_action_probabilities(t, domain).probabilities)
+                   for t in trackers}
+    assert len(states) == len(predictions) > 5
+    assert len(set(predictions.values())) > 1
+
+
+def test_the_cache_is_bounded(loaded, trackers):
+    policy, domain = loaded
+    policy._remembered.clear()
+    size = policy.config["cache_size"]
+    policy.config["cache_size"] = 3
+    try:
+        for tracker in trackers:
+            policy.predict_action_probabilities(tracker, domain)
+        assert len(policy._remembered) == 3
+    finally:
+        policy.config["cache_size"] = size
+        policy._remembered.clear()
