@@ -128,18 +128,40 @@ class Cluster:
         return f"{self.rasa_urls[index % len(self.rasa_urls)]}/webhooks/rest/webhook"
 
 
+RASA_UP_LINE = b"Rasa server is up and running."
+
+
+def wait_until_workers_up(process: subprocess.Popen, log: Path, workers: int,
+                          timeout: float) -> None:
+    """A server started with SANIC_WORKERS answers as soon as its first worker has loaded the
+    model; each worker logs RASA_UP_LINE once it has, so wait for all of them."""
+    deadline = time.monotonic() + timeout
+    while log.read_bytes().count(RASA_UP_LINE) < workers:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}; see {log}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"fewer than {workers} workers up after {timeout:.0f} s; see {log}")
+        time.sleep(0.5)
+
+
 @contextlib.contextmanager
 def running_cluster(model: Path, log_dir: Path, endpoints: Path, env: dict,
-                    rasa_count: int = 2, timeout: float = 300) -> Iterator[Cluster]:
-    """Production shape on one machine: ``rasa_count`` Rasa servers and one action server,
-    sharing what ``endpoints`` configures (PostgreSQL tracker store, Redis lock store)."""
+                    rasa_count: int = 2, timeout: float = 300,
+                    workers: int | tuple[int, ...] = 1) -> Iterator[Cluster]:
+    """Production shape on one machine: ``rasa_count`` Rasa servers, each with ``workers``
+    processes (Rasa's SANIC_WORKERS; one number for all, or one per server), and one action
+    server, sharing what ``endpoints`` configures (PostgreSQL tracker store, Redis lock
+    store)."""
     actions_port = free_port()
     environment = _environment(actions_port, {
         "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook", **env})
+    per_server = workers if isinstance(workers, tuple) else (workers,) * rasa_count
     log_dir.mkdir(parents=True, exist_ok=True)
     actions = _start_actions(environment, log_dir / "actions.log")
     ports = [free_port() for _ in range(rasa_count)]
-    servers = [_start_rasa(model, endpoints, port, environment, log_dir / f"rasa-{i}.log")
+    servers = [_start_rasa(model, endpoints, port,
+                           {**environment, "SANIC_WORKERS": str(per_server[i])},
+                           log_dir / f"rasa-{i}.log")
                for i, port in enumerate(ports)]
     cluster = Cluster([f"http://127.0.0.1:{port}" for port in ports],
                       f"http://127.0.0.1:{actions_port}")
@@ -147,6 +169,7 @@ def running_cluster(model: Path, log_dir: Path, endpoints: Path, env: dict,
         wait_until_up(f"{cluster.actions_url}/health", actions, timeout, log_dir / "actions.log")
         for i, (url, process) in enumerate(zip(cluster.rasa_urls, servers)):
             wait_until_up(f"{url}/webhooks/rest/", process, timeout, log_dir / f"rasa-{i}.log")
+            wait_until_workers_up(process, log_dir / f"rasa-{i}.log", per_server[i], timeout)
         yield cluster
     finally:
         for process in servers:

@@ -7,7 +7,8 @@ Measures, with the real servers on free ports and the bundled directory:
   - resident memory of the Rasa server and the action server after the run;
   - training time of the full model (NLU + dialogue) from scratch, in a temporary folder;
   - load (--load, needs PostgreSQL and Redis): messages per second and p95 latency with 10,
-    50 and 100 concurrent residents against one Rasa server and against two (production
+    50 and 100 concurrent residents against one Rasa server (one worker process, and two:
+    Rasa's SANIC_WORKERS) and against two servers (production
     configuration: PostgreSQL tracker store, Redis lock store, one action server), checking
     that every message was stored once; and a profile of one server under 50 residents
     (cProfile, time grouped by package) — where the time goes.
@@ -232,6 +233,10 @@ def production_env(directory_url: str) -> dict:
             "REDIS_PORT": "6379", "REDIS_DB": "13", "DATABASE_URL": directory_url}
 
 
+# (name, Rasa servers, worker processes each: Rasa's SANIC_WORKERS)
+LOAD_SHAPES = (("1_server", 1, 1), ("1_server_2_workers", 1, 2), ("2_servers", 2, 1))
+
+
 def bench_load(model: Path, users: tuple[int, ...] = LOAD_USERS,
                messages_per_user: int = MESSAGES_PER_USER) -> dict:
     from bot.devserver import running_cluster
@@ -240,15 +245,15 @@ def bench_load(model: Path, users: tuple[int, ...] = LOAD_USERS,
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'directory.db'}"
         ensure_database(url)
-        for count in (1, 2):
-            with running_cluster(model, ROOT / "var" / "log" / f"bench-load-{count}",
+        for name, count, workers in LOAD_SHAPES:
+            with running_cluster(model, ROOT / "var" / "log" / f"bench-load-{name}",
                                  ROOT / "endpoints.production.yml", production_env(url),
-                                 rasa_count=count) as cluster:
+                                 rasa_count=count, workers=workers) as cluster:
                 webhooks = [cluster.webhook(i) for i in range(count)]
                 load_run(webhooks, 5, len(CONVERSATION))  # warm-up
-                results[f"{count}_server"] = {
-                    str(n): load_run(webhooks, n, messages_per_user) for n in users}
-                results[f"{count}_server"]["50 paced at 30/s"] = paced_run(webhooks)
+                results[name] = {str(n): load_run(webhooks, n, messages_per_user)
+                                 for n in users}
+                results[name]["50 paced at 30/s"] = paced_run(webhooks)
     return results
 
 
@@ -372,7 +377,7 @@ def main() -> int:
 def print_load(results: dict) -> None:
     for servers, runs in results["load"].items():
         for users, numbers in runs.items():
-            print(f"load {servers:<9} {users:>3} residents  {numbers['messages_per_s']:>5} "
+            print(f"load {servers:<18} {users:>3} residents  {numbers['messages_per_s']:>5} "
                   f"messages/s  p50 {numbers['p50_ms']} ms  p95 {numbers['p95_ms']} ms  "
                   f"stored once: {numbers['stored_once']}")
     profile = results["profile_50"]

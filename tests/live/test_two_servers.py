@@ -1,6 +1,8 @@
 """Production shape (issue 6): two Rasa servers on different ports sharing a PostgreSQL tracker
 store (endpoints.production.yml) and a Redis lock store, one action server, the directory on
-PostgreSQL. Concurrent conversations alternate their messages between the two servers: each
+PostgreSQL. Server B runs two worker processes (SANIC_WORKERS=2, one per core: the shape that
+meets the load goal on this machine, README "Measured"), so messages also meet in two
+processes of one server. Concurrent conversations alternate their messages between the two servers: each
 keeps its language, its narrowing and its form progress, and every message is stored exactly
 once (read from the tracker store directly).
 """
@@ -42,7 +44,7 @@ def cluster(trained_model, pg_server, redis_db):
                "REDIS_PORT": "6379", "REDIS_DB": str(redis_db),
                "DATABASE_URL": directory_url, "TRANSLATION_PROVIDER": "off"}
         with running_cluster(trained_model, ARTIFACTS, REPO_ROOT / "endpoints.production.yml",
-                             env) as running:
+                             env, workers=(1, 2)) as running:
             running.tracker_url = pg_server
             running.directory_url = directory_url
             yield running
