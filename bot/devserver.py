@@ -144,6 +144,16 @@ def wait_until_workers_up(process: subprocess.Popen, log: Path, workers: int,
         time.sleep(0.5)
 
 
+def worker_environment(workers: int) -> dict:
+    """Rasa's SANIC_WORKERS, and with more than one worker, one TensorFlow thread each (as
+    scripts/run.sh sets): the workers already share the cores, and TensorFlow's own thread
+    pools in each of them fought over the same two (paced load p95 640 -> 166 ms)."""
+    found = {"SANIC_WORKERS": str(workers)}
+    if workers > 1:
+        found.update(TF_INTRA_OP_PARALLELISM_THREADS="1", TF_INTER_OP_PARALLELISM_THREADS="1")
+    return found
+
+
 @contextlib.contextmanager
 def running_cluster(model: Path, log_dir: Path, endpoints: Path, env: dict,
                     rasa_count: int = 2, timeout: float = 300,
@@ -160,7 +170,8 @@ def running_cluster(model: Path, log_dir: Path, endpoints: Path, env: dict,
     actions = _start_actions(environment, log_dir / "actions.log")
     ports = [free_port() for _ in range(rasa_count)]
     servers = [_start_rasa(model, endpoints, port,
-                           {**environment, "SANIC_WORKERS": str(per_server[i])},
+                           {**worker_environment(per_server[i]), **environment,
+                            "SANIC_WORKERS": str(per_server[i])},
                            log_dir / f"rasa-{i}.log")
                for i, port in enumerate(ports)]
     cluster = Cluster([f"http://127.0.0.1:{port}" for port in ports],

@@ -15,6 +15,12 @@ model=$($py -m bot.model path)
 mkdir -p var/log
 # RASA_ENDPOINTS=endpoints.production.yml: PostgreSQL tracker store and Redis lock store (README)
 endpoints=${RASA_ENDPOINTS:-endpoints.yml}
+# SANIC_WORKERS=2 (production endpoints only: Rasa needs the Redis lock store for it): one Rasa
+# process per core; each then gets one TensorFlow thread unless told otherwise (README).
+if [ "${SANIC_WORKERS:-1}" -gt 1 ]; then
+  export TF_INTRA_OP_PARALLELISM_THREADS=${TF_INTRA_OP_PARALLELISM_THREADS:-1}
+  export TF_INTER_OP_PARALLELISM_THREADS=${TF_INTER_OP_PARALLELISM_THREADS:-1}
+fi
 
 $py -m bot.action_server >var/log/actions.log 2>&1 &
 actions_pid=$!
