@@ -87,3 +87,23 @@ def test_remembered_dialogue_states_equal_rasas_and_follow_new_events():
             assert tracker.past_states(domain, **option) == original(tracker, domain, **option)
     assert tracker.past_states(domain)[-1]["prev_action"] == {
         "action_name": "action_find_services"}
+
+
+def test_minimal_graph_schemas_equal_rasas_own(trained_model, tmp_path):
+    from rasa.engine.graph import GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    install()
+    _, metadata = LocalModelStorage.from_model_archive(tmp_path, trained_model)
+    original = GraphSchema.minimal_graph_schema.__wrapped__
+    schema = metadata.predict_schema
+    # as the processor asks: the NLU target alone, the dialogue target, both, and others
+    targets = [[metadata.nlu_target], [metadata.core_target],
+               [metadata.core_target, metadata.nlu_target],
+               [name for name in schema.nodes if "Linear" in name or "Crisis" in name]]
+    for chosen in targets * 2:  # the second time from memory
+        assert schema.minimal_graph_schema(chosen).nodes == original(schema, chosen).nodes
+    smaller = GraphSchema(dict(list(schema.nodes.items())[:3]))
+    assert smaller.minimal_graph_schema().nodes == original(smaller).nodes
+    assert len(schema.minimal_graph_schema([metadata.nlu_target]).nodes) < len(
+        schema.minimal_graph_schema([metadata.core_target, metadata.nlu_target]).nodes)
