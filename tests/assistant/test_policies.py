@@ -25,8 +25,8 @@ from bot.policies import CachedTEDPolicy, _key
 def loaded(trained_model, tmp_path_factory):
     storage, metadata = LocalModelStorage.from_model_archive(
         tmp_path_factory.mktemp("model"), trained_model)
-    node, schema = next((name, node) for name, node in metadata.predict_schema.nodes.items()
-                        if node.uses is CachedTEDPolicy)
+    schema = next(node for node in metadata.predict_schema.nodes.values()
+                  if node.uses is CachedTEDPolicy)
     config = {**CachedTEDPolicy.get_default_config(), **schema.config}
     policy = CachedTEDPolicy.load(config, storage, Resource(schema.resource.name),
                                   ExecutionContext(metadata.predict_schema, metadata.model_id))
