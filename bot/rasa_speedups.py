@@ -1,4 +1,4 @@
-"""Four measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
+"""Five measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
 
 1. Rasa validates every action server response with ``jsonschema.validate``, which checks the
 (constant) response schema against the JSON Schema meta-schema and builds a new validator
@@ -21,6 +21,13 @@ is a dict of dicts of strings and tuples, so copying two levels copies it all).
 by walking the (constant) model graph from each target without remembering shared nodes:
 6% of the server's CPU under load. Here a graph schema remembers its answer per set of
 targets.
+
+5. Rasa sends the action server the whole conversation with every call (231 events, 166 KB
+of JSON by a resident's 20th message), though this project's actions read only the slots,
+the latest message and, in forms, the slots set since the last action (rasa_sdk's
+``slots_to_validate``). Here the tracker sent keeps the events of the last
+``ACTION_EVENT_TURNS`` turns (from the resident's message before last on); slots, latest
+message and active form are sent whole as before. A test keeps actions/ off older events.
 
 Rasa is pinned (3.6.21); tests check the behaviour is unchanged
 (tests/assistant/test_rasa_speedups.py).
@@ -50,6 +57,40 @@ def install() -> None:
     _install_event_lookup()
     _install_past_states()
     _install_minimal_schema()
+    _install_action_payload()
+
+
+ACTION_EVENT_TURNS = 2
+
+
+def latest_turns(events: list[dict], turns: int = ACTION_EVENT_TURNS) -> list[dict]:
+    """The events from the ``turns``-th last resident message on (all, if fewer)."""
+    seen = 0
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            seen += 1
+            if seen == turns:
+                return events[index:]
+    return events
+
+
+def _install_action_payload() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction._action_call_format
+    if getattr(original, _MARK, False):
+        return
+
+    def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict:
+        result = original(self, tracker, domain)
+        state = result.get("tracker") or {}
+        if isinstance(state.get("events"), list):
+            state["events"] = latest_turns(state["events"])
+        return result
+
+    setattr(_action_call_format, _MARK, True)
+    _action_call_format.__wrapped__ = original
+    RemoteAction._action_call_format = _action_call_format
 
 
 def _install_minimal_schema() -> None:

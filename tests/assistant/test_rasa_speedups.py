@@ -107,3 +107,49 @@ def test_minimal_graph_schemas_equal_rasas_own(trained_model, tmp_path):
     assert smaller.minimal_graph_schema().nodes == original(smaller).nodes
     assert len(schema.minimal_graph_schema([metadata.nlu_target]).nodes) < len(
         schema.minimal_graph_schema([metadata.core_target, metadata.nlu_target]).nodes)
+
+
+def test_the_action_server_gets_the_last_two_turns_and_everything_else_whole():
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.paths import REPO_ROOT
+    from bot.rasa_speedups import latest_turns
+
+    install()
+    domain = Domain.load(REPO_ROOT / "domain.yml")
+    tracker = DialogueStateTracker("payload", domain.slots)
+    for turn in range(6):
+        for event in [ActionExecuted("action_listen"),
+                      UserUttered(f"message {turn}", {"name": "greet", "confidence": 1.0}),
+                      SlotSet("category", f"c{turn}"), ActionExecuted("utter_greet")]:
+            tracker.update(event)
+    action = RemoteAction("action_find_services", EndpointConfig("http://127.0.0.1:1"))
+    sent = action._action_call_format(tracker, domain)
+    whole = RemoteAction._action_call_format.__wrapped__(action, tracker, domain)
+    assert [e.get("text") for e in sent["tracker"]["events"] if e["event"] == "user"] == [
+        "message 4", "message 5"]
+    assert sent["tracker"]["events"] == whole["tracker"]["events"][-7:]
+    for key in ("slots", "latest_message", "active_loop", "sender_id", "latest_action_name"):
+        assert sent["tracker"][key] == whole["tracker"][key]
+    assert sent["tracker"]["slots"]["category"] == "c5"
+    assert latest_turns([{"event": "action"}]) == [{"event": "action"}]  # no message yet
+
+
+def test_actions_read_no_older_events():
+    """The action server sees only the last two turns' events (bot.rasa_speedups): actions
+    must use slots and the latest message, not the conversation's history."""
+    import re
+
+    from bot.paths import REPO_ROOT
+
+    history = re.compile(r"\btracker\.(events|applied_events|get_last_event_for|events_after_latest_"
+                         r"restart|idx_after_latest_restart)\b")
+    sources = list((REPO_ROOT / "actions").glob("*.py")) + [
+        REPO_ROOT / "bot" / name for name in ("help_flow.py", "dialogue.py", "replies.py")]
+    found = [f"{path.name}: {line.strip()}" for path in sources
+             for line in path.read_text(encoding="utf-8").splitlines() if history.search(line)]
+    assert found == []
