@@ -52,7 +52,7 @@ def _response_validator() -> Any:
 
 
 def install() -> None:
-    """Both speed-ups (idempotent)."""
+    """Every speed-up above (idempotent)."""
     _install_response_check()
     _install_event_lookup()
     _install_past_states()
@@ -102,8 +102,8 @@ def _install_minimal_schema() -> None:
 
     def minimal_graph_schema(self: Any, targets: list[str] | None = None) -> Any:
         remembered = self.__dict__.setdefault("_harrow_minimal", {})
-        # the same nodes (a schema is built once per model; one edited afterwards is not)
-        key = (id(self.nodes), len(self.nodes), tuple(targets) if targets else None)
+        # the same nodes (a schema is built once per model; if one is edited, the names say)
+        key = (tuple(self.nodes), tuple(targets) if targets else None)
         if key not in remembered:
             remembered[key] = original(self, targets)
         return remembered[key]
