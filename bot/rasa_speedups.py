@@ -53,77 +53,56 @@ def _response_validator() -> Any:
 
 def install() -> None:
     """Every speed-up above (idempotent)."""
-    _install_response_check()
-    _install_event_lookup()
-    _install_past_states()
-    _install_minimal_schema()
-    _install_action_payload()
-
-
-ACTION_EVENT_TURNS = 2
-
-
-def latest_turns(events: list[dict], turns: int = ACTION_EVENT_TURNS) -> list[dict]:
-    """The events from the ``turns``-th last resident message on (all, if fewer)."""
-    seen = 0
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "user":
-            seen += 1
-            if seen == turns:
-                return events[index:]
-    return events
-
-
-def _install_action_payload() -> None:
     from rasa.core.actions.action import RemoteAction
-
-    original = RemoteAction._action_call_format
-    if getattr(original, _MARK, False):
-        return
-
-    def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict:
-        result = original(self, tracker, domain)
-        state = result.get("tracker") or {}
-        if isinstance(state.get("events"), list):
-            state["events"] = latest_turns(state["events"])
-        return result
-
-    setattr(_action_call_format, _MARK, True)
-    _action_call_format.__wrapped__ = original
-    RemoteAction._action_call_format = _action_call_format
-
-
-def _install_minimal_schema() -> None:
     from rasa.engine.graph import GraphSchema
+    from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
 
-    original = GraphSchema.minimal_graph_schema
+    _replace(RemoteAction, "_validate_action_result", _compiled_response_check)
+    _replace(Event, "resolve_by_type", _remembered_event_types, static=True)
+    _replace(DialogueStateTracker, "past_states", _remembered_states)
+    _replace(GraphSchema, "minimal_graph_schema", _remembered_minimal_schema)
+    _replace(RemoteAction, "_action_call_format", _latest_turns_only)
+
+
+def _replace(owner: type, name: str, wrap: Any, static: bool = False) -> None:
+    """``owner.name`` replaced by ``wrap(original)``, once; Rasa's own kept as __wrapped__."""
+    original = getattr(owner, name)
     if getattr(original, _MARK, False):
         return
+    replacement = wrap(original)
+    setattr(replacement, _MARK, True)
+    replacement.__wrapped__ = original
+    setattr(owner, name, staticmethod(replacement) if static else replacement)
 
-    def minimal_graph_schema(self: Any, targets: list[str] | None = None) -> Any:
-        remembered = self.__dict__.setdefault("_harrow_minimal", {})
-        # the same nodes (a schema is built once per model; if one is edited, the names say)
-        key = (tuple(self.nodes), tuple(targets) if targets else None)
-        if key not in remembered:
-            remembered[key] = original(self, targets)
-        return remembered[key]
 
-    setattr(minimal_graph_schema, _MARK, True)
-    minimal_graph_schema.__wrapped__ = original
-    GraphSchema.minimal_graph_schema = minimal_graph_schema
+def _compiled_response_check(original: Any) -> Any:
+    def _validate_action_result(self: Any, result: dict) -> bool:
+        if _response_validator().is_valid(result):
+            return True
+        return original(self, result)  # raises Rasa's own, explained ValidationError
+    return _validate_action_result
+
+
+def _remembered_event_types(original: Any) -> Any:
+    found: dict[str, type] = {}
+
+    def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
+        known = found.get(type_name)
+        if known is not None:
+            return known
+        resolved = original(type_name, default)
+        if resolved is not None and resolved is not default:
+            found[type_name] = resolved
+        return resolved
+    return resolve_by_type
 
 
 _STATES = "_harrow_past_states"
 
 
-def _install_past_states() -> None:
+def _remembered_states(original: Any) -> Any:
     import json
-
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    original = DialogueStateTracker.past_states
-    if getattr(original, _MARK, False):
-        return
 
     def past_states(self: Any, domain: Any, omit_unset_slots: bool = False,
                     ignore_rule_only_turns: bool = False,
@@ -143,45 +122,39 @@ def _install_past_states() -> None:
                 ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data=rule_only_data)
         return [{name: dict(sub_state) for name, sub_state in state.items()}
                 for state in remembered[1][options]]
-
-    setattr(past_states, _MARK, True)
-    past_states.__wrapped__ = original
-    DialogueStateTracker.past_states = past_states
+    return past_states
 
 
-def _install_event_lookup() -> None:
-    from rasa.shared.core.events import Event
-
-    original = Event.resolve_by_type
-    if getattr(original, _MARK, False):
-        return
-    found: dict[str, type] = {}
-
-    def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
-        known = found.get(type_name)
-        if known is not None:
-            return known
-        resolved = original(type_name, default)
-        if resolved is not None and resolved is not default:
-            found[type_name] = resolved
-        return resolved
-
-    setattr(resolve_by_type, _MARK, True)
-    Event.resolve_by_type = staticmethod(resolve_by_type)
+def _remembered_minimal_schema(original: Any) -> Any:
+    def minimal_graph_schema(self: Any, targets: list[str] | None = None) -> Any:
+        remembered = self.__dict__.setdefault("_harrow_minimal", {})
+        # the same nodes (a schema is built once per model; if one is edited, the names say)
+        key = (tuple(self.nodes), tuple(targets) if targets else None)
+        if key not in remembered:
+            remembered[key] = original(self, targets)
+        return remembered[key]
+    return minimal_graph_schema
 
 
-def _install_response_check() -> None:
-    """Replace RemoteAction's response check by one with a compiled validator."""
-    from rasa.core.actions.action import RemoteAction
+ACTION_EVENT_TURNS = 2
 
-    original = RemoteAction._validate_action_result
-    if getattr(original, _MARK, False):
-        return
 
-    def _validate_action_result(self: Any, result: dict) -> bool:
-        if _response_validator().is_valid(result):
-            return True
-        return original(self, result)  # raises Rasa's own, explained ValidationError
+def latest_turns(events: list[dict], turns: int = ACTION_EVENT_TURNS) -> list[dict]:
+    """The events from the ``turns``-th last resident message on (all, if fewer)."""
+    seen = 0
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            seen += 1
+            if seen == turns:
+                return events[index:]
+    return events
 
-    setattr(_validate_action_result, _MARK, True)
-    RemoteAction._validate_action_result = _validate_action_result
+
+def _latest_turns_only(original: Any) -> Any:
+    def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict:
+        result = original(self, tracker, domain)
+        state = result.get("tracker") or {}
+        if isinstance(state.get("events"), list):
+            state["events"] = latest_turns(state["events"])
+        return result
+    return _action_call_format
