@@ -40,16 +40,25 @@ class Servers:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
+def _wait_for(ready, what: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
+    """Poll ``ready()`` until it is true; fail if the server exits or ``timeout`` passes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}; see {log}")
-        with contextlib.suppress(requests.RequestException):
-            if requests.get(url, timeout=1).status_code == 200:
-                return
+        if ready():
+            return
         time.sleep(0.5)
-    raise TimeoutError(f"{url} not up after {timeout:.0f} s; see {log}")
+    raise TimeoutError(f"{what} not up after {timeout:.0f} s; see {log}")
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
+    def answers() -> bool:
+        with contextlib.suppress(requests.RequestException):
+            return requests.get(url, timeout=1).status_code == 200
+        return False
+
+    _wait_for(answers, url, process, timeout, log)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -135,23 +144,18 @@ def wait_until_workers_up(process: subprocess.Popen, log: Path, workers: int,
                           timeout: float) -> None:
     """A server started with SANIC_WORKERS answers as soon as its first worker has loaded the
     model; each worker logs RASA_UP_LINE once it has, so wait for all of them."""
-    deadline = time.monotonic() + timeout
-    while log.read_bytes().count(RASA_UP_LINE) < workers:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}; see {log}")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"fewer than {workers} workers up after {timeout:.0f} s; see {log}")
-        time.sleep(0.5)
+    _wait_for(lambda: log.read_bytes().count(RASA_UP_LINE) >= workers,
+              f"{workers} workers", process, timeout, log)
 
 
-def worker_environment(workers: int) -> dict:
-    """Rasa's SANIC_WORKERS, and with more than one worker, one TensorFlow thread each (as
-    scripts/run.sh sets): the workers already share the cores, and TensorFlow's own thread
-    pools in each of them fought over the same two (paced load p95 640 -> 166 ms)."""
-    found = {"SANIC_WORKERS": str(workers)}
-    if workers > 1:
-        found.update(TF_INTRA_OP_PARALLELISM_THREADS="1", TF_INTER_OP_PARALLELISM_THREADS="1")
-    return found
+def worker_environment(workers: int, environment: dict) -> dict:
+    """``environment`` with Rasa's SANIC_WORKERS, and with more than one worker, one
+    TensorFlow thread each unless ``environment`` says otherwise (as scripts/run.sh does):
+    the workers already share the cores, and TensorFlow's own thread pools in each of them
+    fought over the same two (paced load p95 640 -> 166 ms)."""
+    one_thread = {"TF_INTRA_OP_PARALLELISM_THREADS": "1",
+                  "TF_INTER_OP_PARALLELISM_THREADS": "1"} if workers > 1 else {}
+    return {**one_thread, **environment, "SANIC_WORKERS": str(workers)}
 
 
 @contextlib.contextmanager
@@ -170,8 +174,7 @@ def running_cluster(model: Path, log_dir: Path, endpoints: Path, env: dict,
     actions = _start_actions(environment, log_dir / "actions.log")
     ports = [free_port() for _ in range(rasa_count)]
     servers = [_start_rasa(model, endpoints, port,
-                           {**worker_environment(per_server[i]), **environment,
-                            "SANIC_WORKERS": str(per_server[i])},
+                           worker_environment(per_server[i], environment),
                            log_dir / f"rasa-{i}.log")
                for i, port in enumerate(ports)]
     cluster = Cluster([f"http://127.0.0.1:{port}" for port in ports],
