@@ -11,11 +11,12 @@ sees is exactly Rasa's.
 by walking all subclasses of ``Event`` in turn: 2.5% of the server's CPU under load. Here a
 type name, once found, is remembered; a name not found still goes through Rasa's own lookup.
 
-3. Every policy (rules, memoization, TED) asks the conversation for its dialogue states, and
-Rasa recomputes them each time by replaying the whole conversation: 12% of the server's CPU
-under load. Here a conversation remembers its states for the events it has (and the
-options asked for), and hands out a copy, since policies edit what they are given (a state
-is a dict of dicts of strings and tuples, so copying two levels copies it all).
+3. Every policy (rules, memoization, TED) asks the conversation for its dialogue states before
+each prediction, and Rasa works them out each time by replaying the whole conversation: 12%
+of the server's CPU under load, growing with the conversation. Here each conversation keeps a
+checkpoint of that replay per option set, and the next call, in this request or the next,
+goes on from it over the new events only (bot.dialogue_states; anything that is not a plain
+continuation starts again from the beginning, as Rasa does). Policies get copies.
 
 4. For every message Rasa works out which graph nodes the NLU and the dialogue targets need
 by walking the (constant) model graph from each target without remembering shared nodes:
@@ -60,7 +61,7 @@ def install() -> None:
 
     _replace(RemoteAction, "_validate_action_result", _compiled_response_check)
     _replace(Event, "resolve_by_type", _remembered_event_types, static=True)
-    _replace(DialogueStateTracker, "past_states", _remembered_states)
+    _replace(DialogueStateTracker, "past_states", _checkpointed_states)
     _replace(GraphSchema, "minimal_graph_schema", _remembered_minimal_schema)
     _replace(RemoteAction, "_action_call_format", _latest_turns_only)
 
@@ -98,30 +99,14 @@ def _remembered_event_types(original: Any) -> Any:
     return resolve_by_type
 
 
-_STATES = "_harrow_past_states"
-
-
-def _remembered_states(original: Any) -> Any:
-    import json
+def _checkpointed_states(original: Any) -> Any:
+    from bot.dialogue_states import past_states as checkpointed
 
     def past_states(self: Any, domain: Any, omit_unset_slots: bool = False,
                     ignore_rule_only_turns: bool = False,
                     rule_only_data: dict | None = None) -> list:
-        events = self.events
-        # the same events (appended only; a new last event or a new length is a new history)
-        history = (id(domain), len(events), id(events[-1]) if events else None)
-        remembered = self.__dict__.get(_STATES)
-        if remembered is None or remembered[0] != history:
-            remembered = (history, {})
-            self.__dict__[_STATES] = remembered
-        options = (omit_unset_slots, ignore_rule_only_turns,
-                   json.dumps(rule_only_data, sort_keys=True, default=str))
-        if options not in remembered[1]:
-            remembered[1][options] = original(
-                self, domain, omit_unset_slots=omit_unset_slots,
-                ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data=rule_only_data)
-        return [{name: dict(sub_state) for name, sub_state in state.items()}
-                for state in remembered[1][options]]
+        return checkpointed(self, domain, omit_unset_slots, ignore_rule_only_turns,
+                            rule_only_data)
     return past_states
 
 

@@ -1,0 +1,167 @@
+"""Dialogue states from a conversation's checkpoint equal Rasa's own replay of the whole
+conversation, message after message, whether the tracker is the same object (one request) or
+read back from the store (the next request), and through forms, rewinds, restarts and masked
+messages, where the checkpoint must start again."""
+from __future__ import annotations
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted, ActionReverted, ActiveLoop, Event, FollowupAction, Restarted,
+    SessionStarted, SlotSet, UserUttered, UserUtteranceReverted)
+from rasa.shared.core.generator import TrainingDataGenerator
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.core.training_data.structures import StoryGraph
+
+from bot import dialogue_states
+from bot.paths import REPO_ROOT
+from bot.rasa_speedups import install
+
+RULE_ONLY = {"slots": ["listed_services"], "active_loops": ["callback_form"]}
+OPTIONS = [{}, {"omit_unset_slots": True},
+           {"ignore_rule_only_turns": True, "rule_only_data": RULE_ONLY},
+           {"ignore_rule_only_turns": True, "rule_only_data": None}]
+
+
+@pytest.fixture(scope="module")
+def domain():
+    install()
+    return Domain.load(REPO_ROOT / "domain.yml")
+
+
+@pytest.fixture(autouse=True)
+def fresh_checkpoints():
+    dialogue_states.forget()
+    yield
+    dialogue_states.forget()
+
+
+def rasas_own(tracker, domain, **option):
+    return DialogueStateTracker.past_states.__wrapped__(tracker, domain, **option)
+
+
+def read_back(events):
+    """The events as the tracker store gives them at the next request: new objects."""
+    return [Event.from_parameters(event.as_dict()) for event in events]
+
+
+def user(text, intent, **entities):
+    return UserUttered(text, {"name": intent, "confidence": 1.0},
+                       [{"entity": name, "value": value, "start": 0, "end": 1}
+                        for name, value in entities.items()])
+
+
+def story_events(domain):
+    """The events of every story and rule the model is trained on, and of the test stories."""
+    steps = [step for path in (REPO_ROOT / "data" / "stories.yml", REPO_ROOT / "data" /
+                               "rules.yml", REPO_ROOT / "tests" / "test_stories.yml")
+             for step in YAMLStoryReader(domain).read_from_file(path)]
+    stories = TrainingDataGenerator(StoryGraph(steps), domain, augmentation_factor=0,
+                                    remove_duplicates=False).generate()
+    return [list(story.events) for story in stories]
+
+
+def assert_states_equal_rasas(sender, events, domain, same_object):
+    """After each event, as Rasa asks before each prediction: equal for every option set."""
+    tracker = DialogueStateTracker(sender, domain.slots)
+    for end, event in enumerate(events, start=1):
+        if same_object:
+            tracker.update(event)
+        else:
+            tracker = DialogueStateTracker.from_events(sender, read_back(events[:end]),
+                                                       slots=domain.slots)
+        for option in OPTIONS:
+            given = tracker.past_states(domain, **option)
+            assert given == rasas_own(tracker, domain, **option), (sender, end, option)
+            given[-1].clear()  # a policy editing what it was given changes nothing
+            assert tracker.past_states(domain, **option) == rasas_own(tracker, domain, **option)
+
+
+@pytest.mark.parametrize("same_object", [True, False], ids=["one_request", "read_back"])
+def test_every_story_gives_rasas_states_after_every_event(domain, same_object):
+    stories = story_events(domain)
+    assert len(stories) > 40
+    for number, events in enumerate(stories):
+        assert_states_equal_rasas(f"story-{number}", events, domain, same_object)
+
+
+def a_form_conversation():
+    """A need, a form asking two questions (the loop runs again each time: Rasa folds the
+    earlier runs away), a rewind, a restart and a new session."""
+    return [
+        ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+        user("I care for my dad", "need_carers"), SlotSet("category", "carers"),
+        ActionExecuted("action_find_services"), ActionExecuted("action_listen"),
+        user("call me back", "human_handoff"), ActionExecuted("callback_form"),
+        ActiveLoop("callback_form"), SlotSet("requested_slot", "help_name"),
+        ActionExecuted("action_listen"), user("Ana", "refine_search"),
+        ActionExecuted("callback_form"), SlotSet("help_name", "Ana"),
+        SlotSet("requested_slot", "help_contact"), ActionExecuted("action_listen"),
+        user("020 7946 0123", "refine_search"), ActionExecuted("callback_form"),
+        SlotSet("help_contact", "020 7946 0123"),
+        ActiveLoop(None), SlotSet("requested_slot", None), ActionExecuted("action_listen"),
+        user("hmm", "nlu_fallback"), ActionExecuted("action_default_fallback"),
+        UserUtteranceReverted(), ActionExecuted("action_listen"),
+        user("thanks", "thank"), ActionExecuted("utter_thanks"), ActionReverted(),
+        FollowupAction("utter_goodbye"), ActionExecuted("utter_goodbye"),
+        ActionExecuted("action_listen"), user("start again", "greet"), Restarted(),
+        ActionExecuted("action_session_start"), SessionStarted(),
+        ActionExecuted("action_listen"), user("hello", "greet"), ActionExecuted("utter_greet"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+@pytest.mark.parametrize("same_object", [True, False], ids=["one_request", "read_back"])
+def test_forms_rewinds_restarts_and_sessions_give_rasas_states(domain, same_object):
+    assert_states_equal_rasas("form", a_form_conversation(), domain, same_object)
+
+
+def test_a_message_read_back_masked_is_not_taken_for_the_one_seen(domain):
+    """The tracker store masks personal data: the next request's copy of a message differs
+    from the one the checkpoint consumed, and its states must be Rasa's for what it reads."""
+    events = [ActionExecuted("action_listen"), user("my number is 020 7946 0123", "refine_search"),
+              ActionExecuted("utter_thanks"), ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("masked", events, slots=domain.slots)
+    tracker.past_states(domain)
+    stored = read_back(events)
+    stored[1].text = "my number is [phone]"
+    stored += [user("hello", "greet"), ActionExecuted("utter_greet")]
+    later = DialogueStateTracker.from_events("masked", stored, slots=domain.slots)
+    given = later.past_states(domain)
+    assert given == rasas_own(later, domain)
+    assert any(state.get("user", {}).get("text") == "my number is [phone]" for state in given)
+
+
+def test_a_conversation_is_replayed_once_not_once_per_prediction(domain, monkeypatch):
+    """The point of it: 20 messages, each read back as at a new request, asked for by three
+    option sets twice a message, and Rasa's whole replay happens once per option set."""
+    started = []
+    real_init = dialogue_states.StatesCheckpoint.__init__
+
+    def counting(self, *args, **kwargs):
+        started.append(1)
+        real_init(self, *args, **kwargs)
+    monkeypatch.setattr(dialogue_states.StatesCheckpoint, "__init__", counting)
+    events = [ActionExecuted("action_session_start"), SessionStarted(),
+              ActionExecuted("action_listen")]
+    for turn in range(20):
+        events += [user(f"interpreter {turn}", "need_interpreting"),
+                   SlotSet("category", "interpreting"), ActionExecuted("action_find_services"),
+                   ActionExecuted("action_listen")]
+        tracker = DialogueStateTracker.from_events("long", read_back(events), slots=domain.slots)
+        for _ in range(2):
+            for option in OPTIONS[:3]:
+                assert tracker.past_states(domain, **option) == rasas_own(tracker, domain,
+                                                                          **option)
+    assert len(started) == 3
+
+
+def test_checkpoints_are_bounded(domain, monkeypatch):
+    monkeypatch.setattr(dialogue_states, "CHECKPOINTS", 5)
+    for number in range(12):
+        tracker = DialogueStateTracker.from_events(
+            f"resident-{number}", [ActionExecuted("action_listen"), user("hi", "greet")],
+            slots=domain.slots)
+        tracker.past_states(domain)
+    assert len(dialogue_states._checkpoints) == 5
