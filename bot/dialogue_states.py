@@ -21,6 +21,7 @@ requests (tests/assistant/test_dialogue_states.py).
 """
 from __future__ import annotations
 
+import copy
 import json
 from collections import OrderedDict, deque
 from threading import Lock
@@ -35,6 +36,9 @@ _NOT_APPENDED = ("Restarted", "SessionStarted", "ActionReverted", "UserUtterance
 # message, latest action and active loop are attributes); a short one keeps memory bounded.
 _REPLAY_HISTORY = 8
 CHECKPOINTS = 3000  # conversations x option sets kept per process
+# Below this many events a whole replay costs less than keeping a checkpoint (and the
+# trackers policies make of a conversation's last few turns stay out of the store).
+MIN_EVENTS = 40
 
 
 def _plain(value: Any) -> Any:
@@ -64,9 +68,37 @@ def _history_key(events: Any, count: int) -> int:
     return hash(tuple(_fingerprint(event) for _, event in zip(range(count), events)))
 
 
+def _latest_message_index(events: Any, start: int = 0) -> int:
+    """Where the latest resident message is among ``events[start:]`` (``len(events)`` if
+    there is none)."""
+    for index in range(len(events) - 1, start - 1, -1):
+        if type(events[index]).__name__ == "UserUttered":
+            return index
+    return len(events)
+
+
+def _clone(tracker: Any) -> Any:
+    """A copy of a replay tracker that can go on without changing it: its slots, active loop
+    and latest action are changed in place by events; the rest is replaced, not changed."""
+    clone = copy.copy(tracker)
+    clone.slots = type(tracker.slots)(
+        (name, copy.copy(slot)) for name, slot in tracker.slots.items())
+    clone.events = deque(tracker.events, maxlen=_REPLAY_HISTORY)
+    if tracker.active_loop is not None:
+        clone.active_loop = copy.copy(tracker.active_loop)
+    if tracker.latest_action is not None:
+        clone.latest_action = dict(tracker.latest_action)
+    return clone
+
+
 class StatesCheckpoint:
-    """``states_for_tracker_history(tracker, options)`` for a tracker's first events, able to
-    go on over later ones."""
+    """``states_for_tracker_history(tracker, options)`` stopped before the tracker's latest
+    message, able to go on over later events.
+
+    It stops there because the latest message is not final until the resident's next
+    message: once a policy's prediction is taken, Rasa marks on the message itself whether
+    it is read by intent or by text (DefinePrevUserUtteredFeaturization), which changes the
+    states from that message on. So each call replays from the latest message, on a copy."""
 
     def __init__(self, tracker: Any, domain: Any, omit_unset_slots: bool,
                  ignore_rule_only_turns: bool, rule_only_data: dict | None) -> None:
@@ -81,14 +113,18 @@ class StatesCheckpoint:
         self.states: list = []
         self.last_ml_action_sub_state = None
         self.turn_was_hidden = False
-        self.consumed = 0  # of the tracker's events (not only the applied ones)
-        self.key = _history_key((), 0)
-        self._apply(tracker.applied_events())
-        self._seen(tracker.events)
-
-    def _seen(self, events: Any) -> None:
-        self.consumed = len(events)
+        applied = tracker.applied_events()
+        split = _latest_message_index(applied)
+        # Rasa only ever removes events from the end of what it applies, so the events
+        # before the latest message it applies are what it applied of the tracker's events
+        # before that message.
+        events = tracker.events
+        self.consumed = len(events) if split == len(applied) else next(
+            index for index in range(len(events) - 1, -1, -1) if events[index] is applied[split])
+        self._apply(applied[:split])
         self.key = _history_key(events, self.consumed)
+        self._pending = applied[split:]  # the rest of the tracker it was made from
+        self.seen = len(events)  # events of the longest tracker it has given states for
 
     def goes_on(self, tracker: Any) -> bool:
         """The tracker's events start with those consumed, and Rasa applies the rest as
@@ -105,45 +141,65 @@ class StatesCheckpoint:
         return True
 
     def states_for(self, tracker: Any) -> list:
-        """The states of ``tracker`` (which ``goes_on`` from here); the checkpoint moves on."""
+        """The states of ``tracker``: the one the checkpoint was made from, or one that
+        ``goes_on`` from here (the checkpoint moves on to its latest message)."""
         events = tracker.events
-        self._apply([events[i] for i in range(self.consumed, len(events))])
-        self._seen(events)
-        final = self._state(self.replay, False, self._running())
-        return [*self.states, final] if final is not None else list(self.states)
+        self.seen = max(self.seen, len(events))
+        if self._pending is not None:
+            rest, self._pending = self._pending, None
+        else:
+            latest = _latest_message_index(events, self.consumed)
+            if latest < len(events):
+                self._apply([events[i] for i in range(self.consumed, latest)])
+                self.consumed = latest
+                self.key = _history_key(events, latest)
+            rest = [events[i] for i in range(self.consumed, len(events))]
+        return self._with(rest)
+
+    def _with(self, rest: list) -> list:
+        """The states consumed, then those of ``rest`` replayed on a copy."""
+        states = list(self.states)
+        replay, running = _clone(self.replay), self._running()
+        self._replay(replay, rest, running, states)
+        final = self._state(replay, False, running, states)
+        return [*states, final] if final is not None else states
 
     def _apply(self, events: list) -> None:
         running = self._running()
-        for event in events:
-            if type(event).__name__ == "ActionExecuted":
-                state = self._state(self.replay, event.hide_rule_turn, running)
-                if state is not None:
-                    self.states.append(state)
-            self.replay.update(event)
+        self._replay(self.replay, events, running, self.states)
         self.last_ml_action_sub_state = running["last_ml_action_sub_state"]
         self.turn_was_hidden = running["turn_was_hidden"]
+
+    def _replay(self, replay: Any, events: list, running: dict, states: list) -> None:
+        for event in events:
+            if type(event).__name__ == "ActionExecuted":
+                state = self._state(replay, event.hide_rule_turn, running, states)
+                if state is not None:
+                    states.append(state)
+            replay.update(event)
 
     def _running(self) -> dict:
         """The loop's two variables, as they stand after the events consumed."""
         return {"last_ml_action_sub_state": self.last_ml_action_sub_state,
                 "turn_was_hidden": self.turn_was_hidden}
 
-    def _state(self, tr: Any, hide_rule_turn: bool, running: dict) -> dict | None:
+    def _state(self, tr: Any, hide_rule_turn: bool, running: dict,
+               states: list) -> dict | None:
         """One turn of Domain.states_for_tracker_history's loop (``running`` holds its two
-        loop variables; None where Rasa skips the turn)."""
+        loop variables, ``states`` those so far; None where Rasa skips the turn)."""
         domain = self.domain
         if self.ignore_rule_only_turns:
             if not running["turn_was_hidden"]:
                 running["last_ml_action_sub_state"] = domain._get_prev_action_sub_state(tr)
-            if not tr.followup_action and not tr.latest_action_name == tr.active_loop_name:
+            if not tr.followup_action and tr.latest_action_name != tr.active_loop_name:
                 running["turn_was_hidden"] = hide_rule_turn
             if running["turn_was_hidden"]:
                 return None
         state = domain.get_active_state(tr, omit_unset_slots=self.omit_unset_slots)
         if self.ignore_rule_only_turns:
             domain._remove_rule_only_features(state, self.rule_only_data)
-            if self.states:
-                domain._substitute_rule_only_user_input(state, self.states[-1])
+            if states:
+                domain._substitute_rule_only_user_input(state, states[-1])
             if running["last_ml_action_sub_state"]:
                 state["prev_action"] = running["last_ml_action_sub_state"]
         return domain._clean_state(state)
@@ -157,20 +213,37 @@ def past_states(tracker: Any, domain: Any, omit_unset_slots: bool = False,
                 ignore_rule_only_turns: bool = False,
                 rule_only_data: dict | None = None) -> list:
     """``tracker.past_states(...)`` as Rasa gives it, from this conversation's checkpoint
-    for these options when there is one that the tracker goes on from."""
+    for these options when there is one that the tracker goes on from.
+
+    Policies also ask for the states of short trackers of their own making, under the same
+    conversation id (memoization's last few turns): those neither use nor replace the
+    conversation's checkpoint, and neither does any tracker shorter than the checkpoint."""
     options = (tracker.sender_id, id(domain), omit_unset_slots, ignore_rule_only_turns,
                json.dumps(rule_only_data, sort_keys=True, default=str))
+    if len(tracker.events) < MIN_EVENTS:
+        states = StatesCheckpoint(tracker, domain, omit_unset_slots, ignore_rule_only_turns,
+                                  rule_only_data).states_for(tracker)
+        return _copies(states)
     with _lock:
-        checkpoint = _checkpoints.pop(options, None)
+        checkpoint = _checkpoints.get(options)
     if checkpoint is None or checkpoint.domain is not domain or not checkpoint.goes_on(tracker):
-        checkpoint = StatesCheckpoint(tracker, domain, omit_unset_slots,
-                                      ignore_rule_only_turns, rule_only_data)
+        fresh = StatesCheckpoint(tracker, domain, omit_unset_slots, ignore_rule_only_turns,
+                                 rule_only_data)
+        if checkpoint is None or len(tracker.events) >= checkpoint.seen:
+            checkpoint = fresh
+        else:  # a side tracker: the conversation's checkpoint stays for the conversation
+            return _copies(fresh.states_for(tracker))
     states = checkpoint.states_for(tracker)
     with _lock:
         _checkpoints[options] = checkpoint
+        _checkpoints.move_to_end(options)
         while len(_checkpoints) > CHECKPOINTS:
             _checkpoints.popitem(last=False)
-    # policies edit what they are given; a state is a dict of dicts of strings and tuples
+    return _copies(states)
+
+
+def _copies(states: list) -> list:
+    """Policies edit what they are given; a state is a dict of dicts of strings and tuples."""
     return [{name: dict(sub_state) for name, sub_state in state.items()} for state in states]
 
 

@@ -30,6 +30,7 @@ from bot.channels import payloads
 from bot.i18n.catalog import SOURCE_LANGUAGE, render, tagged_with_language
 from bot.nlg import crisis_reply
 from bot.rasa_speedups import install as install_speedups
+from bot.rasa_speedups import settle_after_start
 from bot.replies import contact_route
 from bot.safety.crisis import detect_crisis
 
@@ -165,6 +166,7 @@ class ContractRestInput(RestInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
         webhook = Blueprint(f"{self.name()}_contract_webhook", __name__)
+        settle_after_start(webhook)  # the model loaded: out of garbage collection's way
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -7,8 +7,17 @@ from __future__ import annotations
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
-    ActionExecuted, ActionReverted, ActiveLoop, Event, FollowupAction, Restarted,
-    SessionStarted, SlotSet, UserUttered, UserUtteranceReverted)
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    FollowupAction,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
@@ -31,10 +40,25 @@ def domain():
 
 
 @pytest.fixture(autouse=True)
-def fresh_checkpoints():
+def fresh_checkpoints(monkeypatch):
+    """No checkpoints to begin with, and checkpoints kept from the first event (the
+    server starts at MIN_EVENTS), so these short conversations exercise them."""
     dialogue_states.forget()
+    monkeypatch.setattr(dialogue_states, "MIN_EVENTS", 0)
     yield
     dialogue_states.forget()
+
+
+def counting_replays(monkeypatch) -> list:
+    """A list that gets an item each time a conversation is replayed from its start."""
+    started = []
+    real_init = dialogue_states.StatesCheckpoint.__init__
+
+    def counting(self, *args, **kwargs):
+        started.append(1)
+        real_init(self, *args, **kwargs)
+    monkeypatch.setattr(dialogue_states.StatesCheckpoint, "__init__", counting)
+    return started
 
 
 def rasas_own(tracker, domain, **option):
@@ -136,13 +160,7 @@ def test_a_message_read_back_masked_is_not_taken_for_the_one_seen(domain):
 def test_a_conversation_is_replayed_once_not_once_per_prediction(domain, monkeypatch):
     """The point of it: 20 messages, each read back as at a new request, asked for by three
     option sets twice a message, and Rasa's whole replay happens once per option set."""
-    started = []
-    real_init = dialogue_states.StatesCheckpoint.__init__
-
-    def counting(self, *args, **kwargs):
-        started.append(1)
-        real_init(self, *args, **kwargs)
-    monkeypatch.setattr(dialogue_states.StatesCheckpoint, "__init__", counting)
+    started = counting_replays(monkeypatch)
     events = [ActionExecuted("action_session_start"), SessionStarted(),
               ActionExecuted("action_listen")]
     for turn in range(20):
@@ -165,3 +183,27 @@ def test_checkpoints_are_bounded(domain, monkeypatch):
             slots=domain.slots)
         tracker.past_states(domain)
     assert len(dialogue_states._checkpoints) == 5
+
+
+def test_a_policys_own_short_tracker_leaves_the_conversations_checkpoint(domain, monkeypatch):
+    """Memoization asks for the states of a tracker of the last few turns, under the same
+    conversation id: it gets its own states, and the conversation goes on from its
+    checkpoint; a conversation shorter than MIN_EVENTS keeps none."""
+    monkeypatch.setattr(dialogue_states, "MIN_EVENTS", 20)
+    started = counting_replays(monkeypatch)
+    events = [ActionExecuted("action_listen")]
+    for turn in range(12):
+        events += [user(f"carers {turn}", "need_carers"), SlotSet("category", "carers"),
+                   ActionExecuted("action_find_services"), ActionExecuted("action_listen")]
+        tracker = DialogueStateTracker.from_events("memo", read_back(events), slots=domain.slots)
+        assert tracker.past_states(domain) == rasas_own(tracker, domain)
+        # the last turns: under MIN_EVENTS, then over it (but shorter than the conversation)
+        last_turns = DialogueStateTracker.from_events(
+            "memo", events[-22:] if len(events) > 22 else events[-6:], slots=domain.slots)
+        assert last_turns.past_states(domain) == rasas_own(last_turns, domain)
+        assert tracker.past_states(domain) == rasas_own(tracker, domain)
+    kept = [key for key in dialogue_states._checkpoints if key[0] == "memo"]
+    assert len(kept) == 1
+    # from the start: the 12 short trackers, the conversation twice a message while under 20
+    # events (4 messages), then once, when it reached 20 events
+    assert len(started) == 12 + 4 * 2 + 1

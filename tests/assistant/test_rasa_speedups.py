@@ -153,3 +153,38 @@ def test_actions_read_no_older_events():
     found = [f"{path.name}: {line.strip()}" for path in sources
              for line in path.read_text(encoding="utf-8").splitlines() if history.search(line)]
     assert found == []
+
+
+def test_the_loaded_model_is_left_out_of_garbage_collection_once_the_server_starts():
+    """The channel's blueprint settles the model after start-up, once per process; objects
+    made later are still collected."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from bot.paths import REPO_ROOT
+
+    script = textwrap.dedent("""
+        import asyncio, gc
+        from bot.channels.rest import ContractRestInput
+        from bot.rasa_speedups import settle_loaded_model
+
+        blueprint = ContractRestInput().blueprint(lambda message: None)
+        listeners = [future.listener for future in blueprint._future_listeners
+                     if future.event == "after_server_start"]
+        model = [[i] for i in range(10000)]  # stands for the loaded model
+        assert gc.get_freeze_count() == 0
+        asyncio.run(listeners[0](None, None))
+        frozen = gc.get_freeze_count()
+        assert frozen >= 10000, frozen
+        settle_loaded_model()  # a second channel asking changes nothing
+        assert gc.get_freeze_count() == frozen
+        later = [[i] for i in range(10)]
+        later.append(later)  # a cycle made after start-up is still collected
+        del later
+        assert gc.collect() > 0
+        print("ok", len(listeners))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], check=False, cwd=REPO_ROOT,
+                            text=True, capture_output=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.startswith("ok 1"), result.stderr[-2000:]
