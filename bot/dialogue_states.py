@@ -6,14 +6,17 @@ per action, from the slots, latest message, previous action and active loop at t
 a resident's 20th message that is about 230 events, replayed for each of the three policies'
 option sets before each of the message's predictions, and again at the next message.
 
-``StatesCheckpoint`` is that replay stopped after the events seen so far, so it can go on. The
+``StatesCheckpoint`` is that replay stopped before the conversation's latest message, so it
+can go on (the latest message and what follows it are replayed on a copy at each call). The
 server keeps one per conversation and option set (``past_states``, bounded LRU). When the
 tracker next asks, the checkpoint goes on from where it stopped if the tracker's events begin
-with the very events it has consumed (each event's type, timestamp and, for a message or a
-slot, the text or value: the tracker store masks personal data, so a message read back from it
-can differ from the one the checkpoint saw) and the new events only add to what Rasa applies.
-Anything else (a restart, a new session, a rewind, a form running again, whose earlier turns
-Rasa folds away) starts again from the beginning, as Rasa does.
+with the very events it has consumed (compared by a hash of each event's type, timestamp and
+what of it goes into a state; the tracker store masks personal data, so a message read back
+from it can differ from the one the checkpoint saw) and the new events only add to what Rasa
+applies. Anything else (a restart, a new session, a rewind, a form running again, whose
+earlier turns Rasa folds away) starts again from the beginning, as Rasa does. Conversations
+under ``MIN_EVENTS`` events, and trackers policies make of a conversation's last turns, are
+replayed whole and leave the conversation's checkpoint alone.
 
 The loop body follows ``states_for_tracker_history`` line for line; tests compare the result
 with Rasa's own on every prefix of every story and across conversations held over several
