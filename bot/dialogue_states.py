@@ -30,11 +30,25 @@ from collections import OrderedDict, deque
 from threading import Lock
 from typing import Any
 
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    FollowupAction,
+    LoopInterrupted,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+
 # Events after which what Rasa applies is not "what it applied before, plus these":
 # restarts and new sessions clear the history, rewinds remove turns, and a loop's name
 # changes how every execution of that loop is folded (DialogueStateTracker.applied_events).
-_NOT_APPENDED = ("Restarted", "SessionStarted", "ActionReverted", "UserUtteranceReverted",
-                 "ActiveLoop", "LegacyForm")
+# (Classes, not names: Rasa's own checks are isinstance, and rasa.core.test makes subclasses.)
+_NOT_APPENDED = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)
 # The replay tracker needs no event history of its own to give a state (slots, latest
 # message, latest action and active loop are attributes); a short one keeps memory bounded.
 _REPLAY_HISTORY = 8
@@ -53,16 +67,16 @@ def _fingerprint(event: Any) -> tuple:
     timestamp, and whatever of it goes into a state (two events made in the same microsecond
     still differ here if they differ in a state)."""
     name = type(event).__name__
-    if name == "UserUttered":
+    if isinstance(event, UserUttered):
         return (name, event.timestamp, event.text, event.intent_name,
                 event.use_text_for_featurization,
                 tuple((e.get("entity"), e.get("role"), e.get("group")) for e in event.entities))
-    if name == "SlotSet":
+    if isinstance(event, SlotSet):
         return name, event.timestamp, event.key, _plain(event.value)
-    if name in ("ActionExecuted", "ActionExecutionRejected", "FollowupAction"):
+    if isinstance(event, (ActionExecuted, ActionExecutionRejected, FollowupAction)):
         return (name, event.timestamp, event.action_name, getattr(event, "action_text", None),
                 getattr(event, "hide_rule_turn", None))
-    if name == "LoopInterrupted":
+    if isinstance(event, LoopInterrupted):
         return name, event.timestamp, event.is_interrupted
     return name, event.timestamp, getattr(event, "name", None)
 
@@ -71,11 +85,15 @@ def _history_key(events: Any, count: int) -> int:
     return hash(tuple(_fingerprint(event) for _, event in zip(range(count), events)))
 
 
+def _newest(events: Any) -> float:
+    return events[-1].timestamp if events else 0.0
+
+
 def _latest_message_index(events: Any, start: int = 0) -> int:
     """Where the latest resident message is among ``events[start:]`` (``len(events)`` if
     there is none)."""
     for index in range(len(events) - 1, start - 1, -1):
-        if type(events[index]).__name__ == "UserUttered":
+        if isinstance(events[index], UserUttered):
             return index
     return len(events)
 
@@ -112,7 +130,7 @@ class StatesCheckpoint:
         self.replay = tracker.init_copy()
         self.replay.events = deque(maxlen=_REPLAY_HISTORY)
         self.loop_names = {e.name for e in tracker.events
-                           if type(e).__name__ in ("ActiveLoop", "LegacyForm") and e.name}
+                           if isinstance(e, ActiveLoop) and e.name}
         self.states: list = []
         self.last_ml_action_sub_state = None
         self.turn_was_hidden = False
@@ -128,6 +146,7 @@ class StatesCheckpoint:
         self.key = _history_key(events, self.consumed)
         self._pending = applied[split:]  # the rest of the tracker it was made from
         self.seen = len(events)  # events of the longest tracker it has given states for
+        self.newest = _newest(events)  # and the time of the newest event among them
 
     def goes_on(self, tracker: Any) -> bool:
         """The tracker's events start with those consumed, and Rasa applies the rest as
@@ -137,9 +156,8 @@ class StatesCheckpoint:
             return False
         for index in range(self.consumed, len(events)):
             event = events[index]
-            name = type(event).__name__
-            if name in _NOT_APPENDED or (
-                    name == "ActionExecuted" and event.action_name in self.loop_names):
+            if isinstance(event, _NOT_APPENDED) or (
+                    isinstance(event, ActionExecuted) and event.action_name in self.loop_names):
                 return False
         return True
 
@@ -148,6 +166,7 @@ class StatesCheckpoint:
         ``goes_on`` from here (the checkpoint moves on to its latest message)."""
         events = tracker.events
         self.seen = max(self.seen, len(events))
+        self.newest = max(self.newest, _newest(events))
         if self._pending is not None:
             rest, self._pending = self._pending, None
         else:
@@ -175,7 +194,7 @@ class StatesCheckpoint:
 
     def _replay(self, replay: Any, events: list, running: dict, states: list) -> None:
         for event in events:
-            if type(event).__name__ == "ActionExecuted":
+            if isinstance(event, ActionExecuted):
                 state = self._state(replay, event.hide_rule_turn, running, states)
                 if state is not None:
                     states.append(state)
@@ -220,7 +239,8 @@ def past_states(tracker: Any, domain: Any, omit_unset_slots: bool = False,
 
     Policies also ask for the states of short trackers of their own making, under the same
     conversation id (memoization's last few turns): those neither use nor replace the
-    conversation's checkpoint, and neither does any tracker shorter than the checkpoint."""
+    conversation's checkpoint, and neither does any tracker shorter than the longest it has
+    served, unless it has newer events (a new session: the store loads only the latest)."""
     options = (tracker.sender_id, id(domain), omit_unset_slots, ignore_rule_only_turns,
                json.dumps(rule_only_data, sort_keys=True, default=str))
     if len(tracker.events) < MIN_EVENTS:
@@ -232,7 +252,8 @@ def past_states(tracker: Any, domain: Any, omit_unset_slots: bool = False,
     if checkpoint is None or checkpoint.domain is not domain or not checkpoint.goes_on(tracker):
         fresh = StatesCheckpoint(tracker, domain, omit_unset_slots, ignore_rule_only_turns,
                                  rule_only_data)
-        if checkpoint is None or len(tracker.events) >= checkpoint.seen:
+        if checkpoint is None or len(tracker.events) >= checkpoint.seen \
+                or _newest(tracker.events) > checkpoint.newest:  # e.g. a new session
             checkpoint = fresh
         else:  # a side tracker: the conversation's checkpoint stays for the conversation
             return _copies(fresh.states_for(tracker))

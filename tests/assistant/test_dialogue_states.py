@@ -8,10 +8,14 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActionExecutionRejected,
     ActionReverted,
     ActiveLoop,
+    DefinePrevUserUtteredFeaturization,
+    EntitiesAdded,
     Event,
     FollowupAction,
+    LoopInterrupted,
     Restarted,
     SessionStarted,
     SlotSet,
@@ -141,6 +145,65 @@ def test_forms_rewinds_restarts_and_sessions_give_rasas_states(domain, same_obje
     assert_states_equal_rasas("form", a_form_conversation(), domain, same_object)
 
 
+def a_conversation_with_rasas_own_bookkeeping():
+    """What Rasa's processor adds besides messages and actions: the mark it puts on the
+    latest message once a policy's prediction is taken (it changes that message's states
+    from then on), entities added to it, a form rejecting a message and its interruption."""
+    from rasa.core.test import WronglyPredictedAction
+
+    return [
+        ActionExecuted("action_listen"), user("I look after my mum", "need_carers"),
+        DefinePrevUserUtteredFeaturization(False), SlotSet("category", "carers"),
+        ActionExecuted("action_find_services"), ActionExecuted("action_listen"),
+        user("book me an interpreter", "need_interpreting", spoken_language="ro"),
+        DefinePrevUserUtteredFeaturization(True),
+        EntitiesAdded([{"entity": "place", "value": "pinner", "start": 0, "end": 1}]),
+        ActionExecuted("interpreter_form"), ActiveLoop("interpreter_form"),
+        SlotSet("requested_slot", "help_interpreter_language"),
+        ActionExecuted("action_listen"), user("what is this?", "out_of_scope"),
+        DefinePrevUserUtteredFeaturization(False),
+        ActionExecutionRejected("interpreter_form"), LoopInterrupted(True),
+        ActionExecuted("utter_out_of_scope"), ActionExecuted("interpreter_form"),
+        LoopInterrupted(False), SlotSet("requested_slot", "help_date"),
+        ActionExecuted("action_listen"), user("tomorrow", "refine_search"),
+        ActionExecuted("interpreter_form"), ActiveLoop(None), SlotSet("requested_slot", None), ActionExecuted("action_listen"),
+        user("thanks", "thank"), DefinePrevUserUtteredFeaturization(False),
+        WronglyPredictedAction("utter_thanks", "", "utter_greet"),  # a subclass (rasa test)
+        ActionExecuted("action_listen"),
+    ]
+
+
+@pytest.mark.parametrize("same_object", [True, False], ids=["one_request", "read_back"])
+def test_rasas_bookkeeping_events_give_rasas_states(domain, same_object):
+    assert_states_equal_rasas("bookkeeping", a_conversation_with_rasas_own_bookkeeping(), domain,
+                              same_object)
+
+
+def test_a_new_session_replaces_the_longer_old_one(domain, monkeypatch):
+    """The store loads only the latest session: its first trackers are shorter than the old
+    session's, but newer, and the checkpoint follows them rather than replaying each call."""
+    monkeypatch.setattr(dialogue_states, "MIN_EVENTS", 10)
+    started = counting_replays(monkeypatch)
+    old = [ActionExecuted("action_session_start"), SessionStarted(),
+           ActionExecuted("action_listen")]
+    for turn in range(8):
+        old += [user(f"carers {turn}", "need_carers"), ActionExecuted("action_find_services"),
+                ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("sessions", read_back(old), slots=domain.slots)
+    assert tracker.past_states(domain) == rasas_own(tracker, domain)
+    new = [ActionExecuted("action_session_start"), SessionStarted(),
+           ActionExecuted("action_listen")]
+    for turn in range(5):
+        new += [user(f"interpreter {turn}", "need_interpreting"),
+                ActionExecuted("action_find_services"), ActionExecuted("action_listen")]
+        if len(new) < 10:
+            continue
+        tracker = DialogueStateTracker.from_events("sessions", read_back(new),
+                                                   slots=domain.slots)
+        assert tracker.past_states(domain) == rasas_own(tracker, domain)
+    assert len(started) == 2  # the old session once, the new one once
+
+
 def test_a_message_read_back_masked_is_not_taken_for_the_one_seen(domain):
     """The tracker store masks personal data: the next request's copy of a message differs
     from the one the checkpoint consumed, and its states must be Rasa's for what it reads."""
@@ -207,3 +270,25 @@ def test_a_policys_own_short_tracker_leaves_the_conversations_checkpoint(domain,
     # from the start: the 12 short trackers, the conversation twice a message while under 20
     # events (4 messages), then once, when it reached 20 events
     assert len(started) == 12 + 4 * 2 + 1
+
+
+def test_the_mark_rasa_puts_on_the_latest_message_does_not_restart_the_replay(
+        domain, monkeypatch):
+    """As in a request: the policies predict, Rasa marks the message (by intent), the action
+    runs, they predict again. The states change with the mark, and are still Rasa's, without
+    replaying the conversation from its start."""
+    started = counting_replays(monkeypatch)
+    tracker = DialogueStateTracker("marked", domain.slots)
+    tracker.update(ActionExecuted("action_listen"))
+    for turn in range(10):
+        for event in [user(f"carers {turn}", "need_carers"), None,
+                      DefinePrevUserUtteredFeaturization(False), SlotSet("category", "carers"),
+                      ActionExecuted("action_find_services"), None,
+                      ActionExecuted("action_listen")]:
+            if event is not None:
+                tracker.update(event)
+                continue
+            for option in OPTIONS[:3]:  # the policies predict
+                assert tracker.past_states(domain, **option) == rasas_own(tracker, domain,
+                                                                          **option)
+    assert len(started) == 3  # once per option set, at the first message
