@@ -241,22 +241,23 @@ def past_states(tracker: Any, domain: Any, omit_unset_slots: bool = False,
     conversation id (memoization's last few turns): those neither use nor replace the
     conversation's checkpoint, and neither does any tracker shorter than the longest it has
     served, unless it has newer events (a new session: the store loads only the latest)."""
+    def replayed_whole() -> StatesCheckpoint:
+        return StatesCheckpoint(tracker, domain, omit_unset_slots, ignore_rule_only_turns,
+                                rule_only_data)
+
+    if len(tracker.events) < MIN_EVENTS:
+        return _copies(replayed_whole().states_for(tracker))
     options = (tracker.sender_id, id(domain), omit_unset_slots, ignore_rule_only_turns,
                json.dumps(rule_only_data, sort_keys=True, default=str))
-    if len(tracker.events) < MIN_EVENTS:
-        states = StatesCheckpoint(tracker, domain, omit_unset_slots, ignore_rule_only_turns,
-                                  rule_only_data).states_for(tracker)
-        return _copies(states)
     with _lock:
         checkpoint = _checkpoints.get(options)
     if checkpoint is None or checkpoint.domain is not domain or not checkpoint.goes_on(tracker):
-        fresh = StatesCheckpoint(tracker, domain, omit_unset_slots, ignore_rule_only_turns,
-                                 rule_only_data)
-        if checkpoint is None or len(tracker.events) >= checkpoint.seen \
-                or _newest(tracker.events) > checkpoint.newest:  # e.g. a new session
-            checkpoint = fresh
-        else:  # a side tracker: the conversation's checkpoint stays for the conversation
+        fresh = replayed_whole()
+        if checkpoint is not None and len(tracker.events) < checkpoint.seen \
+                and _newest(tracker.events) <= checkpoint.newest:
+            # a side tracker (not a new session): the checkpoint stays for the conversation
             return _copies(fresh.states_for(tracker))
+        checkpoint = fresh
     states = checkpoint.states_for(tracker)
     with _lock:
         _checkpoints[options] = checkpoint
