@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import json
 from collections import OrderedDict, deque
+from itertools import islice
 from threading import Lock
 from typing import Any
 
@@ -81,8 +82,23 @@ def _fingerprint(event: Any) -> tuple:
     return name, event.timestamp, getattr(event, "name", None)
 
 
-def _history_key(events: Any, count: int) -> int:
-    return hash(tuple(_fingerprint(event) for _, event in zip(range(count), events)))
+_KEYS = "_harrow_history_keys"
+
+
+def _history_key(tracker: Any, count: int) -> int:
+    """A hash of the fingerprints of the tracker's first ``count`` events, worked out once
+    per tracker object: the policies ask several times per message, for the same tracker.
+    A tracker only ever appends events, and Rasa edits only the message it holds as
+    ``latest_message`` (its featurization, entities), so the key stays right while that
+    message is not among the events hashed; otherwise, and for a tracker that drops its
+    oldest events (``max_event_history``), it is worked out anew every time."""
+    events, latest = tracker.events, getattr(tracker, "latest_message", None)
+    if getattr(events, "maxlen", None) is not None or any(event is latest for event in islice(events, count)):
+        return hash(tuple(_fingerprint(event) for event in islice(events, count)))
+    keys = vars(tracker).setdefault(_KEYS, {})
+    if count not in keys:
+        keys[count] = hash(tuple(_fingerprint(event) for event in islice(events, count)))
+    return keys[count]
 
 
 def _newest(events: Any) -> float:
@@ -143,7 +159,7 @@ class StatesCheckpoint:
         self.consumed = len(events) if split == len(applied) else next(
             index for index in range(len(events) - 1, -1, -1) if events[index] is applied[split])
         self._apply(applied[:split])
-        self.key = _history_key(events, self.consumed)
+        self.key = _history_key(tracker, self.consumed)
         self._pending = applied[split:]  # the rest of the tracker it was made from
         self.seen = len(events)  # events of the longest tracker it has given states for
         self.newest = _newest(events)  # and the time of the newest event among them
@@ -152,7 +168,7 @@ class StatesCheckpoint:
         """The tracker's events start with those consumed, and Rasa applies the rest as
         they are (then ``states_for`` may go on from here)."""
         events = tracker.events
-        if len(events) < self.consumed or _history_key(events, self.consumed) != self.key:
+        if len(events) < self.consumed or _history_key(tracker, self.consumed) != self.key:
             return False
         for index in range(self.consumed, len(events)):
             event = events[index]
@@ -174,7 +190,7 @@ class StatesCheckpoint:
             if latest < len(events):
                 self._apply([events[i] for i in range(self.consumed, latest)])
                 self.consumed = latest
-                self.key = _history_key(events, latest)
+                self.key = _history_key(tracker, latest)
             rest = [events[i] for i in range(self.consumed, len(events))]
         return self._with(rest)
 

@@ -292,3 +292,53 @@ def test_the_mark_rasa_puts_on_the_latest_message_does_not_restart_the_replay(
                 assert tracker.past_states(domain, **option) == rasas_own(tracker, domain,
                                                                           **option)
     assert len(started) == 3  # once per option set, at the first message
+
+
+def counting_fingerprints(monkeypatch) -> list:
+    """A list that gets an item for each event fingerprinted."""
+    taken = []
+    real = dialogue_states._fingerprint
+
+    def counting(event):
+        taken.append(1)
+        return real(event)
+    monkeypatch.setattr(dialogue_states, "_fingerprint", counting)
+    return taken
+
+
+def test_a_trackers_events_are_fingerprinted_once_per_message_not_once_per_prediction(
+        domain, monkeypatch):
+    """The check that a tracker goes on from the checkpoint hashes the events the checkpoint
+    consumed: once for each tracker the store reads back, not for every policy's every ask."""
+    events = [ActionExecuted("action_session_start"), SessionStarted(),
+              ActionExecuted("action_listen")]
+    for turn in range(10):
+        events += [user(f"interpreter {turn}", "need_interpreting"),
+                   SlotSet("category", "interpreting"), ActionExecuted("action_find_services"),
+                   ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("keys", read_back(events), slots=domain.slots)
+    for option in OPTIONS[:3]:
+        tracker.past_states(domain, **option)
+    taken = counting_fingerprints(monkeypatch)
+    events += [user("interpreter again", "need_interpreting")]
+    tracker = DialogueStateTracker.from_events("keys", read_back(events), slots=domain.slots)
+    for _ in range(3):  # three predictions, three option sets each
+        for option in OPTIONS[:3]:
+            assert tracker.past_states(domain, **option) == rasas_own(tracker, domain, **option)
+        tracker.update(ActionExecuted("action_find_services"))
+    # the prefix up to the new message (41 events) once, plus the checkpoint moving on to it
+    assert len(taken) <= 2 * len(events)
+
+
+def test_an_edited_message_among_the_events_hashed_is_hashed_again(domain):
+    """Rasa edits the message a tracker holds as its latest (featurization, entities): when
+    that message is among the events a key covers, the key is not taken from memory."""
+    events = [ActionExecuted("action_listen"), user("carers", "need_carers"),
+              ActionExecuted("action_find_services"), ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("edited", events, slots=domain.slots)
+    before = dialogue_states._history_key(tracker, len(events))
+    tracker.update(DefinePrevUserUtteredFeaturization(True))
+    assert dialogue_states._history_key(tracker, len(events)) != before
+    earlier = dialogue_states._history_key(tracker, 1)  # before the message: remembered
+    assert dialogue_states._history_key(tracker, 1) == earlier
+    assert 1 in vars(tracker)[dialogue_states._KEYS]
