@@ -74,3 +74,55 @@ def test_a_conversation_called_x_mutex_does_not_block_conversation_x():
     assert time.perf_counter() - started < 1.0
     store.delete_lock(name)
     store.delete_lock(f"{name}:mutex")
+
+
+def _tickets(lock) -> list | None:
+    return None if lock is None else [(t.number, t.expires) for t in lock.tickets]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_tickets_are_issued_and_given_back_as_rasas_own_lock_store_does(monkeypatch, seed):
+    """The scripts against Rasa's in-memory lock store (the same TicketLock logic, no Redis):
+    the same tickets issued, the same lock left (or none) after every step, as tickets are
+    taken, given back in any order and left to expire."""
+    import random
+
+    from rasa.core.lock_store import InMemoryLockStore
+
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    ours, rasas = _store(f"t{uuid.uuid4().hex[:8]}"), InMemoryLockStore()
+    conversation = f"c-{uuid.uuid4().hex}"
+    rng, held = random.Random(seed), []
+    for _ in range(150):
+        step = rng.random()
+        if step < 0.45:
+            lifetime = rng.choice([0.5, 3.0, 60.0])
+            ticket = ours.issue_ticket(conversation, lifetime)
+            assert ticket == rasas.issue_ticket(conversation, lifetime)
+            held.append(ticket)
+        elif step < 0.85 and held:
+            ticket = held.pop(rng.randrange(len(held)))
+            ours.cleanup(conversation, ticket)
+            rasas.cleanup(conversation, ticket)
+        else:
+            clock[0] += rng.choice([0.1, 1.0, 5.0])
+        assert _tickets(ours.get_lock(conversation)) == _tickets(rasas.get_lock(conversation))
+        if held and ours.get_lock(conversation):
+            assert ours.get_lock(conversation).conversation_id == conversation
+    ours.delete_lock(conversation)
+
+
+def test_a_message_takes_the_lock_and_leaves_none_behind():
+    """Rasa's own lock(): ticket 0 served at once, and the lock gone afterwards."""
+    import asyncio
+
+    store = _store(f"t{uuid.uuid4().hex[:8]}")
+    conversation = f"c-{uuid.uuid4().hex}"
+
+    async def message():
+        async with store.lock(conversation) as lock:
+            assert lock.now_serving == 0 and not lock.is_locked(0)
+            assert store.get_lock(conversation).last_issued == 0
+    asyncio.run(message())
+    assert store.get_lock(conversation) is None
