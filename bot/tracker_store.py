@@ -31,6 +31,9 @@ LATEST_SESSION = (
     "AND type_name = :started) SELECT {columns} FROM {table}, start "
     "WHERE sender_id = :sender AND (start.t IS NULL OR timestamp >= start.t){order}")
 
+# set on a tracker this store loaded: how many stored events it was made from
+_LOADED = "_harrow_stored_events"
+
 
 def _connection_settings(database_url: str) -> dict:
     from sqlalchemy.engine import make_url
@@ -71,14 +74,22 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             rows = self._latest_session(session, sender_id, "data", " ORDER BY id").all()
         if not (self.domain and rows):
             return None
-        return DialogueStateTracker.from_dict(
+        tracker = DialogueStateTracker.from_dict(
             sender_id, [json.loads(data) for (data,) in rows], self.domain.slots)
+        vars(tracker)[_LOADED] = len(rows)
+        return tracker
 
     def _additional_events(self, session, tracker: DialogueStateTracker):
-        """The tracker's events not stored yet (as Rasa's, counted in plain SQL)."""
+        """The tracker's events not stored yet (as Rasa's, counted in plain SQL). A tracker
+        this store loaded carries how many stored events it was made from, which is what
+        the count would say: the conversation's lock keeps other servers from adding any
+        until it is saved (and a new session started meanwhile is not stored yet either).
+        Used once: any later save of the same tracker counts again."""
         if not self._plain_sql:
             return super()._additional_events(session, tracker)
-        stored = self._latest_session(session, tracker.sender_id, "count(*)").scalar()
+        stored = vars(tracker).pop(_LOADED, None)
+        if stored is None:
+            stored = self._latest_session(session, tracker.sender_id, "count(*)").scalar()
         return itertools.islice(tracker.events, stored or 0, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:

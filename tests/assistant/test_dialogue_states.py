@@ -342,3 +342,34 @@ def test_an_edited_message_among_the_events_hashed_is_hashed_again(domain):
     earlier = dialogue_states._history_key(tracker, 1)  # before the message: remembered
     assert dialogue_states._history_key(tracker, 1) == earlier
     assert 1 in vars(tracker)[dialogue_states._KEYS]
+
+
+def test_kept_states_are_nothing_for_the_garbage_collector_to_walk(domain):
+    """A server keeps thousands of checkpoints, and every object they hold that the garbage
+    collector tracks is walked by each full collection, during which no resident gets a
+    reply. The states kept (most of a checkpoint) end up untracked, however long the
+    conversation."""
+    import gc
+
+    events = [ActionExecuted("action_listen")]
+    for turn in range(30):
+        events += [user(f"carers {turn}", "need_carers", place="HA1"),
+                   SlotSet("category", "carers"), ActionExecuted("action_find_services"),
+                   ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("kept", read_back(events), slots=domain.slots)
+    for option in OPTIONS:
+        tracker.past_states(domain, **option)
+    tracker = DialogueStateTracker.from_events(
+        "kept", read_back([*events, user("again", "need_carers")]), slots=domain.slots)
+    given = tracker.past_states(domain)
+    assert given == rasas_own(tracker, domain)
+    for _ in range(3):  # a full collection stops tracking (at least) a level of tuples
+        gc.collect()
+
+    def tracked(value) -> int:
+        inside = value.values() if isinstance(value, dict) else value \
+            if isinstance(value, (tuple, list)) else ()
+        return int(gc.is_tracked(value)) + sum(tracked(item) for item in inside)
+    for checkpoint in dialogue_states._checkpoints.values():
+        assert len(checkpoint.states) > 30
+        assert sum(tracked(state) for state in checkpoint.states) == 0
