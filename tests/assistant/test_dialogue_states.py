@@ -373,3 +373,26 @@ def test_kept_states_are_nothing_for_the_garbage_collector_to_walk(domain):
     for checkpoint in dialogue_states._checkpoints.values():
         assert len(checkpoint.states) > 30
         assert sum(tracked(state) for state in checkpoint.states) == 0
+
+
+def test_slots_are_copied_as_copy_copy_copies_them(domain):
+    """Every slot of the domain: the quick copy is a new object of the same class with the
+    same attributes, as copy.copy gives; a class that changes how it is copied still goes
+    through copy.copy."""
+    import copy
+
+    for slot in domain.slots:
+        slot.value = slot.initial_value
+        quick, plain = dialogue_states._shallow_copy(slot), copy.copy(slot)
+        assert type(quick) is type(plain) is type(slot) and quick is not slot
+        assert vars(quick) == vars(plain) == vars(slot)
+    assert all(dialogue_states._PLAIN_CLASSES[type(slot)] for slot in domain.slots)
+
+    class Counted:
+        copies = 0
+
+        def __copy__(self):
+            Counted.copies += 1
+            return Counted()
+    dialogue_states._shallow_copy(Counted())
+    assert Counted.copies == 1
