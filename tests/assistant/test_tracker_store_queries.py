@@ -163,3 +163,39 @@ def test_other_databases_keep_rasas_queries(tmp_path, monkeypatch):
     asyncio.run(store.save(tracker))
     assert len(asyncio.run(store._retrieve("other", False)).events) == 5
     assert called == [False, False]
+
+
+def test_stored_events_decode_to_the_very_values_json_gives():
+    """The quicker decoder gives what json.loads gives, floats to the last bit, for any
+    JSON the store could hold (and what it refuses, json decodes)."""
+    import json
+    import math
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from bot.tracker_store import _loads
+
+    values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+        | st.text(), lambda inner: st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
+
+    def same(a, b) -> bool:
+        if isinstance(a, float) and isinstance(b, float):
+            return a == b and math.copysign(1, a) == math.copysign(1, b) \
+                or math.isnan(a) and math.isnan(b)
+        if isinstance(a, dict) and isinstance(b, dict):
+            return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+        if isinstance(a, list) and isinstance(b, list):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return type(a) is type(b) and a == b
+
+    @settings(max_examples=800, deadline=None, database=None)
+    @given(values, st.booleans())
+    def decodes_the_same(value, ascii_only):
+        text = json.dumps(value, ensure_ascii=ascii_only)
+        assert same(_loads(text), json.loads(text))
+    decodes_the_same()
+    for text in ['"\\ud800"', "NaN", "1e400", "123456789012345678901234567890", "-0.0"]:
+        assert same(_loads(text), json.loads(text)), text
