@@ -80,6 +80,17 @@ def user(text, intent, **entities):
                         for name, value in entities.items()])
 
 
+def interpreter_conversation(turns: int) -> list:
+    """A new session, then ``turns`` messages asking for an interpreter, each answered."""
+    events = [ActionExecuted("action_session_start"), SessionStarted(),
+              ActionExecuted("action_listen")]
+    for turn in range(turns):
+        events += [user(f"interpreter {turn}", "need_interpreting"),
+                   SlotSet("category", "interpreting"), ActionExecuted("action_find_services"),
+                   ActionExecuted("action_listen")]
+    return events
+
+
 def story_events(domain):
     """The events of every story and rule the model is trained on, and of the test stories."""
     steps = [step for path in (REPO_ROOT / "data" / "stories.yml", REPO_ROOT / "data" /
@@ -224,12 +235,9 @@ def test_a_conversation_is_replayed_once_not_once_per_prediction(domain, monkeyp
     """The point of it: 20 messages, each read back as at a new request, asked for by three
     option sets twice a message, and Rasa's whole replay happens once per option set."""
     started = counting_replays(monkeypatch)
-    events = [ActionExecuted("action_session_start"), SessionStarted(),
-              ActionExecuted("action_listen")]
-    for turn in range(20):
-        events += [user(f"interpreter {turn}", "need_interpreting"),
-                   SlotSet("category", "interpreting"), ActionExecuted("action_find_services"),
-                   ActionExecuted("action_listen")]
+    conversation = interpreter_conversation(20)
+    for turns in range(1, 21):
+        events = conversation[:3 + 4 * turns]
         tracker = DialogueStateTracker.from_events("long", read_back(events), slots=domain.slots)
         for _ in range(2):
             for option in OPTIONS[:3]:
@@ -310,12 +318,7 @@ def test_a_trackers_events_are_fingerprinted_once_per_message_not_once_per_predi
         domain, monkeypatch):
     """The check that a tracker goes on from the checkpoint hashes the events the checkpoint
     consumed: once for each tracker the store reads back, not for every policy's every ask."""
-    events = [ActionExecuted("action_session_start"), SessionStarted(),
-              ActionExecuted("action_listen")]
-    for turn in range(10):
-        events += [user(f"interpreter {turn}", "need_interpreting"),
-                   SlotSet("category", "interpreting"), ActionExecuted("action_find_services"),
-                   ActionExecuted("action_listen")]
+    events = interpreter_conversation(10)
     tracker = DialogueStateTracker.from_events("keys", read_back(events), slots=domain.slots)
     for option in OPTIONS[:3]:
         tracker.past_states(domain, **option)
