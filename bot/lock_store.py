@@ -3,26 +3,21 @@
 - Rasa 3.6's RedisLockStore changes a conversation's ticket lock by reading it, changing it
   and writing it back. Two servers that receive messages of one conversation at the same
   moment can both read "nobody waiting", both take ticket 0 and answer at once: a message's
-  events were lost that way in tests/live/test_two_servers.py. Here the two changes every
-  message makes (issuing its ticket; giving it back, and deleting the lock if nobody else
-  waits) are each one Lua script that Redis runs atomically, doing what Rasa's TicketLock
-  does to the same stored JSON; the rarer change (a waiting server dropping expired tickets)
-  runs under a short Redis mutex per conversation (redis-py's Lock: SET NX with expiry). One
-  round trip each instead of four to six: Redis calls block the server's event loop, and the
-  lock was 7% of a server's time under load (README: Load).
+  events were lost that way in tests/live/test_two_servers.py. Here every change of a lock
+  (issuing a ticket; giving it back, and deleting the lock if nobody else waits; a waiting
+  server dropping expired tickets) is one Lua script that Redis runs atomically, doing what
+  Rasa's TicketLock does to the same stored JSON. One round trip each, where a mutex around
+  Rasa's read-change-write took four to six: Redis calls block the server's event loop, and
+  the lock was 7% of a server's time under load (README: Load).
 - A server that cannot reach Redis stops at start-up with one clear line, instead of starting
   and then failing every resident's message.
 """
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
-
-MUTEX_SECONDS = 5.0  # how long a ticket change may hold the mutex (they take milliseconds)
 
 # The stored lock is Rasa's TicketLock.dumps(): {"conversation_id": ..., "tickets": [...]},
 # each ticket itself a JSON string {"number": n, "expires": t}. A ticket has expired when
@@ -46,6 +41,12 @@ local function save(tickets)
   redis.call('SET', KEYS[1], '{"conversation_id": ' .. cjson.encode(ARGV[3]) ..
              ', "tickets": [' .. table.concat(quoted, ', ') .. ']}')
 end
+"""
+# LockStore.finish_serving (the ticket ARGV[2] given back) and update_lock (ARGV[2] = -1):
+# expired tickets dropped and the lock saved, if there is one.
+_DROP = _TICKETS_LEFT + """
+if raw then save(kept) end
+return #kept
 """
 # TicketLock.issue_ticket: expired tickets dropped, the next number after the last left
 # (0 when none is left), the ticket appended; returns its number.
@@ -86,19 +87,13 @@ class CheckedRedisLockStore(RedisLockStore):
         super().__init__(**kwargs)
         self._issue = self.red.register_script(_ISSUE)
         self._give_back = self.red.register_script(_GIVE_BACK)
+        self._drop = self.red.register_script(_DROP)
         try:
             self.red.ping()
         except Exception as err:  # noqa: BLE001 - redis raises several connection errors
             raise LockStoreUnavailable(
                 f"Redis lock store at {host}:{port} is not reachable ({type(err).__name__}): "
                 "start Redis, or check REDIS_HOST and REDIS_PORT") from None
-
-    @contextmanager
-    def _mutex(self, conversation_id: str) -> Iterator[None]:
-        # outside the lock keys' namespace: a conversation id may contain ":"
-        with self.red.lock(f"mutex:{self.key_prefix}{conversation_id}", timeout=MUTEX_SECONDS,
-                           blocking_timeout=MUTEX_SECONDS):
-            yield
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         now = time.time()
@@ -110,12 +105,12 @@ class CheckedRedisLockStore(RedisLockStore):
             raise LockError(f"Error while acquiring lock. Error:\n{err}") from err
 
     def update_lock(self, conversation_id: str) -> None:
-        with self._mutex(conversation_id):
-            super().update_lock(conversation_id)
+        self._drop(keys=[self.key_prefix + conversation_id],
+                   args=[repr(time.time()), -1, conversation_id])
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        with self._mutex(conversation_id):
-            super().finish_serving(conversation_id, ticket_number)
+        self._drop(keys=[self.key_prefix + conversation_id],
+                   args=[repr(time.time()), int(ticket_number), conversation_id])
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         # one script for the whole step: between "nobody is waiting" and deleting the lock,
