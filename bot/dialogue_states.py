@@ -94,7 +94,8 @@ def _history_key(tracker: Any, count: int) -> int:
     message is not among the events hashed; otherwise, and for a tracker that drops its
     oldest events (``max_event_history``), it is worked out anew every time."""
     events, latest = tracker.events, getattr(tracker, "latest_message", None)
-    if getattr(events, "maxlen", None) is not None or any(event is latest for event in islice(events, count)):
+    if getattr(events, "maxlen", None) is not None \
+            or any(event is latest for event in islice(events, count)):
         return hash(tuple(_fingerprint(event) for event in islice(events, count)))
     keys = vars(tracker).setdefault(_KEYS, {})
     if count not in keys:
