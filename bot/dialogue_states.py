@@ -106,7 +106,7 @@ def _history_key(tracker: Any, count: int) -> int:
 def _frozen(state: dict) -> tuple:
     """A state as a tuple of (name, key, value, key, value...) tuples of strings, numbers and
     tuples, which the garbage collector stops tracking (a level per full collection). Kept
-    as dicts, every state was several more objects for each full collection to walk, in
+    as dicts, every state stayed at least one object for each full collection to walk, in
     every checkpoint kept: under paced load, full collections grew from a few milliseconds
     to over 100 ms as runs went on, and no resident gets a reply during one."""
     return tuple((name, *(item for pair in sub_state.items() for item in pair))
@@ -143,7 +143,11 @@ def _shallow_copy(value: Any) -> Any:
     if plain is None:
         plain = _PLAIN_CLASSES[cls] = (
             hasattr(value, "__dict__") and not copyreg._slotnames(cls)
-            and not any(hasattr(cls, name) for name in _COPY_HOOKS)
+            and cls not in copyreg.dispatch_table
+            # a subclass of dict, list... has items copy.copy copies too
+            and all(base is object or base.__module__ != "builtins" for base in cls.__mro__)
+            and all(getattr(cls, name, None) is getattr(object, name, None)
+                    for name in _COPY_HOOKS)
             and cls.__reduce_ex__ is object.__reduce_ex__ and cls.__reduce__ is object.__reduce__)
     if not plain:
         return copy.copy(value)

@@ -96,7 +96,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         this store loaded carries how many stored events it was made from, which is what
         the count would say: the conversation's lock keeps other servers from adding any
         until it is saved (and a new session started meanwhile is not stored yet either).
-        Used once: any later save of the same tracker counts again."""
+        Used once: any later save of the same tracker counts again. (If a request outlives
+        its lock, 60 s, while another server saves the same conversation, Rasa's count and
+        this both store the wrong slice, differently.)"""
         if not self._plain_sql:
             return super()._additional_events(session, tracker)
         stored = vars(tracker).pop(_LOADED, None)

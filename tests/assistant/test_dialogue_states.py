@@ -399,3 +399,10 @@ def test_slots_are_copied_as_copy_copy_copies_them(domain):
             return Counted()
     dialogue_states._shallow_copy(Counted())
     assert Counted.copies == 1
+
+    class Items(dict):
+        pass
+    items = Items(a=1)
+    items.note = "kept"
+    assert dialogue_states._shallow_copy(items) == {"a": 1}
+    assert dialogue_states._shallow_copy(items).note == "kept"

@@ -257,3 +257,13 @@ def test_events_checked_by_type_are_valid_exactly_when_rasas_schema_says_so():
     def same_verdict(result):
         assert _valid_response(result) == _response_validator().is_valid(result)
     same_verdict()
+
+
+def test_a_valid_response_is_checked_by_type_not_by_the_whole_schema(monkeypatch):
+    """The point of it: a valid response never reaches jsonschema's whole-schema check."""
+    from bot import rasa_speedups
+
+    def whole_schema():
+        raise AssertionError("checked against the whole schema")
+    monkeypatch.setattr(rasa_speedups, "_response_validator", whole_schema)
+    assert rasa_speedups._valid_response({"events": _event_dicts(), "responses": []})

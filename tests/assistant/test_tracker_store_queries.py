@@ -166,7 +166,7 @@ def test_other_databases_keep_rasas_queries(tmp_path, monkeypatch):
     assert called == [False, False]
 
 
-def test_stored_events_decode_to_the_very_values_json_gives():
+def test_stored_events_decode_to_the_very_values_json_gives(monkeypatch):
     """The quicker decoder gives what json.loads gives, floats to the last bit, for any
     JSON the store could hold (and what it refuses, json decodes)."""
     import json
@@ -198,5 +198,10 @@ def test_stored_events_decode_to_the_very_values_json_gives():
         text = json.dumps(value, ensure_ascii=ascii_only)
         assert same(_loads(text), json.loads(text))
     decodes_the_same()
+    import ujson
+
+    decoded, real = [], ujson.loads
+    monkeypatch.setattr(ujson, "loads", lambda text: decoded.append(text) or real(text))
+    assert _loads('{"event": "action"}') == {"event": "action"} and decoded  # by ujson
     for text in ['"\\ud800"', "NaN", "1e400", "123456789012345678901234567890", "-0.0"]:
         assert same(_loads(text), json.loads(text)), text
