@@ -63,16 +63,6 @@ def pg_server() -> str:
     return url
 
 
-def forget_conversations(store, *senders: str) -> None:
-    """Delete these conversations from a tracker store, and nothing else: the PostgreSQL
-    tests share a database with whatever else is running on it (``make bench`` among them)."""
-    table = store.SQLEvent
-    with store.session_scope() as session:
-        session.query(table).filter(table.sender_id.in_(senders)).delete(
-            synchronize_session=False)
-        session.commit()
-
-
 def _schema_url(server: str, schema: str) -> str:
     url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
     return url.render_as_string(hide_password=False)

@@ -14,13 +14,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.conversations import forget_conversation
 from bot.safety.redact import (
     RedactingLogRecordFactory,
     redact_event,
     redact_text,
 )
 from bot.tracker_store import RedactingSQLTrackerStore
-from tests.conftest import forget_conversations
 
 PERSONAL = {
     "phone": ["07700 900123", "+44 7700 900 123", "020 7946 0123", "(020) 7946-0123",
@@ -115,7 +115,7 @@ def _check_store(store, url: str) -> None:
     assert "[phone]" in stored and "HA1" in stored
     tracker = asyncio.run(store.retrieve(sender))
     assert tracker.get_slot("place") == "HA1" and tracker.get_slot("contact") == "[phone]"
-    forget_conversations(store, sender)  # leave the database as it was
+    asyncio.run(forget_conversation(store, sender))  # leave the database as it was
 
 
 def test_nothing_personal_is_stored_in_sqlite(tmp_path):

@@ -20,8 +20,8 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from bot.conversations import forget_conversation
 from bot.tracker_store import RedactingSQLTrackerStore
-from tests.conftest import forget_conversations
 
 DOMAIN = Domain.from_dict({"slots": {"place": {"type": "text", "mappings": []}}})
 
@@ -93,7 +93,7 @@ def test_saving_turn_by_turn_stores_each_event_once_and_reads_back_as_rasa_does(
         assert len(everything.events) == total == 24
         assert asyncio.run(store.retrieve(sender)).get_slot("place") == "Wealdstone"
     finally:
-        forget_conversations(store, sender)
+        asyncio.run(forget_conversation(store, sender))
 
 
 def test_a_tracker_it_loaded_is_saved_without_counting_what_is_stored(store, monkeypatch):
@@ -131,7 +131,7 @@ def test_a_tracker_it_loaded_is_saved_without_counting_what_is_stored(store, mon
             assert _events(ours) == _events(asyncio.run(
                 SQLTrackerStore._retrieve(store, sender, False))) != []
     finally:
-        forget_conversations(store, sender)
+        asyncio.run(forget_conversation(store, sender))
 
 
 def test_a_conversation_without_a_session_start_reads_back_whole(store):
@@ -145,7 +145,7 @@ def test_a_conversation_without_a_session_start_reads_back_whole(store):
         assert ours == _events(asyncio.run(SQLTrackerStore._retrieve(store, sender, False)))
         assert len(ours) == 10
     finally:
-        forget_conversations(store, sender)
+        asyncio.run(forget_conversation(store, sender))
 
 
 def test_other_databases_keep_rasas_queries(tmp_path, monkeypatch):
