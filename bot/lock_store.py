@@ -95,25 +95,26 @@ class CheckedRedisLockStore(RedisLockStore):
                 f"Redis lock store at {host}:{port} is not reachable ({type(err).__name__}): "
                 "start Redis, or check REDIS_HOST and REDIS_PORT") from None
 
+    def _run(self, script: Any, conversation_id: str, ticket: int, *extra: str) -> int:
+        """One script on the conversation's lock: ARGV is now, a ticket number (-1 for
+        none), the conversation id, then ``extra``."""
+        return int(script(keys=[self.key_prefix + conversation_id],
+                          args=[repr(time.time()), int(ticket), conversation_id, *extra]))
+
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        now = time.time()
-        try:
-            return int(self._issue(keys=[self.key_prefix + conversation_id],
-                                   args=[repr(now), -1, conversation_id,
-                                         repr(now + lock_lifetime)]))
+        try:  # expiry counted from the moment of issue, as Rasa's time.time() + lifetime
+            return self._run(self._issue, conversation_id, -1,
+                             repr(time.time() + lock_lifetime))
         except Exception as err:  # as Rasa's issue_ticket
             raise LockError(f"Error while acquiring lock. Error:\n{err}") from err
 
     def update_lock(self, conversation_id: str) -> None:
-        self._drop(keys=[self.key_prefix + conversation_id],
-                   args=[repr(time.time()), -1, conversation_id])
+        self._run(self._drop, conversation_id, -1)
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        self._drop(keys=[self.key_prefix + conversation_id],
-                   args=[repr(time.time()), int(ticket_number), conversation_id])
+        self._run(self._drop, conversation_id, ticket_number)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         # one script for the whole step: between "nobody is waiting" and deleting the lock,
         # another server must not issue a ticket (it would be deleted with the lock)
-        self._give_back(keys=[self.key_prefix + conversation_id],
-                        args=[repr(time.time()), int(ticket_number), conversation_id])
+        self._run(self._give_back, conversation_id, ticket_number)
