@@ -7,10 +7,13 @@ the assistant still understands the message; only the stored copy is masked.
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
 
 import ujson
 from rasa.core.tracker_store import SQLTrackerStore
@@ -34,6 +37,10 @@ LATEST_SESSION = (
 
 # set on a tracker this store loaded: how many stored events it was made from
 _LOADED = "_harrow_stored_events"
+# Threads that wait for a networked database (PostgreSQL) while the server's event loop
+# answers other residents: Rasa's SQL store is synchronous, so every query and commit used to
+# stop the whole server until the database replied.
+DATABASE_THREADS = 4
 
 
 def _loads(data: str):
@@ -69,6 +76,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         install_log_redaction()
         # the SQL below is checked on these two; any other database gets Rasa's ORM queries
         self._plain_sql = self.engine.dialect.name in ("sqlite", "postgresql")
+        # SQLite is a local file (and an in-memory SQLite database is one per thread):
+        # its queries stay on the event loop, as in Rasa
+        self._threads = None if self.engine.dialect.name == "sqlite" else ThreadPoolExecutor(
+            DATABASE_THREADS, thread_name_prefix="tracker-store")
+
+    async def _off_loop(self, work: Callable[..., Any], *args: Any) -> Any:
+        """``work(*args)`` in a database thread (the event loop serves other conversations
+        while the database answers); inline for SQLite. The tracker ``work`` reads is this
+        request's own: the conversation's lock keeps every other request off it."""
+        if self._threads is None:
+            return work(*args)
+        return await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
 
     def _latest_session(self, session, sender_id: str, columns: str, order: str = ""):
         from sqlalchemy import text
@@ -82,14 +101,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                         ) -> DialogueStateTracker | None:
         if fetch_events_from_all_sessions or not self._plain_sql:  # Rasa's own query
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        with self.session_scope() as session:
-            rows = self._latest_session(session, sender_id, "data", " ORDER BY id").all()
+        rows = await self._off_loop(self._stored_rows, sender_id)
         if not (self.domain and rows):
             return None
         tracker = DialogueStateTracker.from_dict(
             sender_id, [_loads(data) for (data,) in rows], self.domain.slots)
         vars(tracker)[_LOADED] = len(rows)
         return tracker
+
+    def _stored_rows(self, sender_id: str) -> list:
+        with self.session_scope() as session:
+            return self._latest_session(session, sender_id, "data", " ORDER BY id").all()
 
     def _additional_events(self, session, tracker: DialogueStateTracker):
         """The tracker's events not stored yet (as Rasa's, counted in plain SQL). A tracker
@@ -107,22 +129,28 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         return itertools.islice(tracker.events, stored or 0, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        # The event broker, if one is ever configured, gets the masked events too.
+        # The event broker, if one is ever configured, gets the masked events too (on the
+        # event loop, once they are stored).
+        stored = await self._off_loop(self._store_new_events, tracker)
+        if self.event_broker:
+            for data in stored:
+                self.event_broker.publish({"sender_id": tracker.sender_id, **data})
+
+    def _store_new_events(self, tracker: DialogueStateTracker) -> list[dict]:
+        """Store the tracker's events not stored yet, masked; returns them as stored."""
         with self.session_scope() as session:
             events = list(self._additional_events(session, tracker))
-            rows = []
-            for event, data in zip(events, redact_events([e.as_dict() for e in events])):
-                rows.append({
-                    "sender_id": tracker.sender_id, "type_name": event.type_name,
-                    "timestamp": data.get("timestamp"),
-                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(
-                        INTENT_NAME_KEY),
-                    "action_name": data.get("name"), "data": json.dumps(data)})
-                if self.event_broker:
-                    self.event_broker.publish({"sender_id": tracker.sender_id, **data})
+            masked = redact_events([e.as_dict() for e in events])
+            rows = [{"sender_id": tracker.sender_id, "type_name": event.type_name,
+                     "timestamp": data.get("timestamp"),
+                     "intent_name": data.get("parse_data", {}).get("intent", {}).get(
+                         INTENT_NAME_KEY),
+                     "action_name": data.get("name"), "data": json.dumps(data)}
+                    for event, data in zip(events, masked)]
             if rows:  # one INSERT of all rows, in order (no ORM objects to track)
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
+        return masked
 
     def purge_older_than(self, days: float, now: float | None = None) -> int:
         """Delete every conversation whose last event is more than ``days`` old; returns how

@@ -205,3 +205,53 @@ def test_stored_events_decode_to_the_very_values_json_gives(monkeypatch):
     assert _loads('{"event": "action"}') == {"event": "action"} and decoded  # by ujson
     for text in ['"\\ud800"', "NaN", "1e400", "123456789012345678901234567890", "-0.0"]:
         assert same(_loads(text), json.loads(text)), text
+
+
+def test_a_networked_database_is_waited_for_off_the_event_loop(store, monkeypatch):
+    """While PostgreSQL answers one conversation's query, the server's event loop goes on
+    with others (Rasa's store is synchronous: it used to stop the loop). SQLite, a local
+    file, stays on the loop, as in Rasa."""
+    import threading
+
+    sender, now = f"q-{uuid.uuid4().hex}", time.time() - 100
+    tracker = DialogueStateTracker.from_events(sender, _session(now) + _turn("HA1", now + 1),
+                                               DOMAIN.slots)
+    asyncio.run(store.save(tracker))
+    loop_thread, seen = threading.get_ident(), {}
+    stored_rows, store_new = store._stored_rows, store._store_new_events
+
+    def slow(real):
+        def wrapped(*args):
+            seen[real.__name__] = threading.get_ident()
+            time.sleep(0.3)  # the database, slow to answer
+            return real(*args)
+        return wrapped
+
+    monkeypatch.setattr(store, "_stored_rows", slow(stored_rows))
+    monkeypatch.setattr(store, "_store_new_events", slow(store_new))
+
+    async def other_residents(ticks: list) -> None:
+        for _ in range(20):
+            ticks.append(time.perf_counter())
+            await asyncio.sleep(0.01)
+
+    async def turn() -> tuple:
+        ticks: list = []
+        others = asyncio.create_task(other_residents(ticks))
+        await asyncio.sleep(0)
+        loaded = await store._retrieve(sender, False)
+        loaded.update(UserUttered("again", {"name": "greet", "confidence": 1.0}))
+        await store.save(loaded)
+        await others
+        return loaded, ticks
+
+    loaded, ticks = asyncio.run(turn())
+    assert _events(asyncio.run(store._retrieve(sender, False))) == _events(loaded)
+    longest_pause = max(b - a for a, b in zip(ticks, ticks[1:]))
+    if store.engine.dialect.name == "sqlite":
+        assert set(seen.values()) == {loop_thread}
+        assert longest_pause >= 0.3
+    else:
+        assert loop_thread not in set(seen.values()) and len(seen) == 2
+        assert longest_pause < 0.2
+    asyncio.run(forget_conversation(store, sender))
