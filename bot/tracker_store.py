@@ -12,8 +12,9 @@ import itertools
 import json
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 import ujson
 from rasa.core.tracker_store import SQLTrackerStore

@@ -4,6 +4,7 @@ only the events not stored yet are saved, turn after turn, across a session rest
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 import uuid
 
@@ -247,7 +248,7 @@ def test_a_networked_database_is_waited_for_off_the_event_loop(store, monkeypatc
 
     loaded, ticks = asyncio.run(turn())
     assert _events(asyncio.run(store._retrieve(sender, False))) == _events(loaded)
-    longest_pause = max(b - a for a, b in zip(ticks, ticks[1:]))
+    longest_pause = max(b - a for a, b in itertools.pairwise(ticks))
     if store.engine.dialect.name == "sqlite":
         assert set(seen.values()) == {loop_thread}
         assert longest_pause >= 0.3
