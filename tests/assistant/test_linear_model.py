@@ -54,3 +54,26 @@ def test_ranking_is_sorted_and_limited(data):
     ranking = model.ranking(data[0][:1], top=3)[0]
     assert len(ranking) == 3
     assert [p for _, p in ranking] == sorted((p for _, p in ranking), reverse=True)
+
+
+def test_the_svm_solver_ranks_as_scikit_learns_svm_and_scales_its_scores(data):
+    """solver "linear_svc" (the intent classifier's, config.yml): the same decision scores as
+    scikit-learn's LinearSVC, multiplied by ``scale`` before the softmax."""
+    from sklearn.svm import LinearSVC
+
+    counts, labels = data
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+    reference = LinearSVC(C=2, random_state=2026).fit(tfidf.transform(counts), labels)
+    scores = reference.decision_function(tfidf.transform(counts[:40])) * 6
+    expected = np.exp(scores - scores.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    model = LinearTextModel.fit(counts, labels, c=2, solver="linear_svc", scale=6)
+    assert model.classes == tuple(reference.classes_)
+    assert np.allclose(model.probabilities(counts[:40]), expected, atol=1e-4)
+    flat = LinearTextModel.fit(counts, labels, c=2, solver="linear_svc", scale=1)
+    assert flat.probabilities(counts[:40]).max() < model.probabilities(counts[:40]).max()
+
+
+def test_an_unknown_solver_is_a_clear_error(data):
+    with pytest.raises(ValueError, match="unknown solver 'adam'"):
+        LinearTextModel.fit(*data, c=2, solver="adam")
