@@ -70,7 +70,18 @@ def write_floor(results: dict) -> None:
     print(f"floor written to {FLOOR_FILE}")
 
 
+def quiet_rasa_debug_log() -> None:
+    """Rasa's structlog, left unconfigured, prints every parse at debug level: held-out
+    messages on the screen of whoever runs this. Warnings and errors still show."""
+    import logging
+
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
 def main() -> int:
+    quiet_rasa_debug_log()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lang", action="append")
     parser.add_argument("--cv", action="store_true")

@@ -90,3 +90,18 @@ def test_replies_come_in_the_language_of_the_message(heldout_reports, lang, requ
     _below_the_issue_target(request, lang, "reply_language_rate")
     summary = heldout_reports[lang].summary()
     assert summary["reply_language_rate"] >= summary["target_reply_language_rate"], summary
+
+
+def test_make_eval_does_not_print_the_messages_it_evaluates():
+    """Rasa's structlog, unconfigured, prints every parse (held-out messages among them) at
+    debug level; the evaluation script keeps it to warnings."""
+    probe = ("import runpy, structlog\n"
+             "evaluate = runpy.run_path('scripts/evaluate_nlu.py')\n"
+             "evaluate['quiet_rasa_debug_log']()\n"
+             "structlog.get_logger().debug('processor.message.parse', text='HELD OUT TEXT')\n"
+             "structlog.get_logger().warning('still shown')\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "HELD OUT TEXT" not in result.stdout + result.stderr
+    assert "still shown" in result.stdout + result.stderr
