@@ -13,7 +13,6 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import ujson
@@ -38,10 +37,6 @@ LATEST_SESSION = (
 
 # set on a tracker this store loaded: how many stored events it was made from
 _LOADED = "_harrow_stored_events"
-# Threads that wait for a networked database (PostgreSQL) while the server's event loop
-# answers other residents: Rasa's SQL store is synchronous, so every query and commit used to
-# stop the whole server until the database replied.
-DATABASE_THREADS = 4
 
 
 def _loads(data: str):
@@ -77,18 +72,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         install_log_redaction()
         # the SQL below is checked on these two; any other database gets Rasa's ORM queries
         self._plain_sql = self.engine.dialect.name in ("sqlite", "postgresql")
-        # SQLite is a local file (and an in-memory SQLite database is one per thread):
-        # its queries stay on the event loop, as in Rasa
-        self._threads = None if self.engine.dialect.name == "sqlite" else ThreadPoolExecutor(
-            DATABASE_THREADS, thread_name_prefix="tracker-store")
 
     async def _off_loop(self, work: Callable[..., Any], *args: Any) -> Any:
-        """``work(*args)`` in a database thread (the event loop serves other conversations
-        while the database answers); inline for SQLite. The tracker ``work`` reads is this
-        request's own: the conversation's lock keeps every other request off it."""
-        if self._threads is None:
+        """``work(*args)`` in a thread, so the server's event loop serves other residents
+        while a networked database (PostgreSQL) answers: Rasa's SQL store is synchronous,
+        and every query and commit used to stop the whole server. SQLite, a local file (and
+        an in-memory SQLite database is one per thread), stays on the loop, as in Rasa. The
+        tracker ``work`` reads is this request's own: the conversation's lock keeps every
+        other request off it."""
+        if self.engine.dialect.name == "sqlite":
             return work(*args)
-        return await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
+        return await asyncio.to_thread(work, *args)
 
     def _latest_session(self, session, sender_id: str, columns: str, order: str = ""):
         from sqlalchemy import text
