@@ -64,10 +64,30 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
 
 
+_REMEMBERED = "_harrow_fingerprint"
+
+
 def _fingerprint(event: Any) -> tuple:
     """What must match for a stored event to be the one a checkpoint consumed: its type and
     timestamp, and whatever of it goes into a state (two events made in the same microsecond
-    still differ here if they differ in a state)."""
+    still differ here if they differ in a state).
+
+    The tracker store keeps a conversation's events between messages (bot.tracker_store),
+    so the same event objects are fingerprinted at every message: an event remembers its
+    fingerprint, used while its timestamp is unchanged (Rasa restamps events it logs). Not
+    a resident's message, which Rasa edits in place while it is the latest (featurization,
+    entities), nor a slot set to a list or dict, which could be edited in place."""
+    remembered = getattr(event, "__dict__", {}).get(_REMEMBERED)
+    if remembered is not None and remembered[1] == event.timestamp:
+        return remembered
+    found = _worked_out(event)
+    if not isinstance(event, UserUttered) and (
+            not isinstance(event, SlotSet) or found[3] is event.value):
+        vars(event)[_REMEMBERED] = found
+    return found
+
+
+def _worked_out(event: Any) -> tuple:
     name = type(event).__name__
     if isinstance(event, UserUttered):
         return (name, event.timestamp, event.text, event.intent_name,

@@ -1,4 +1,4 @@
-"""Six measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
+"""Seven measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
 
 1. Rasa validates every action server response with ``jsonschema.validate``, which checks the
 (constant) response schema against the JSON Schema meta-schema and builds a new validator
@@ -31,6 +31,7 @@ the latest message and, in forms, the slots set since the last action (rasa_sdk'
 ``slots_to_validate``). Here the tracker sent keeps the events of the last
 ``ACTION_EVENT_TURNS`` turns (from the resident's message before last on); slots, latest
 message and active form are sent whole as before. A test keeps actions/ off older events.
+Only those events are turned into JSON: the rest of the conversation is not even read.
 
 6. A Rasa server holds about 630,000 Python objects once the model is loaded (TensorFlow's
 graph, the featurizers' vocabularies), and CPython's full garbage collection walks them
@@ -40,6 +41,16 @@ loaded (``after_server_start``), ``settle_loaded_model`` collects once and moves
 then alive into the permanent generation (``gc.freeze``), which collections skip; what
 conversations create afterwards is collected as before. The price: a model replaced while
 the server runs (``PUT /model``, off here) leaves its cycles uncollected.
+
+7. ``tracker.applied_events()`` (the events Rasa applies: those since the latest restart or
+session, less rewound turns and a form's earlier runs) goes through the whole conversation
+with several isinstance checks per event, and is asked for by the session check, the
+policies and the actions several times a message: a growing cost as the conversation
+lengthens. Here a tracker remembers its last answer, with how many events it was worked
+out from; when it is asked again, the answer is the same if no event was added, and the
+answer plus the new events if the new events are ones Rasa's loop only appends (the same
+test as bot.dialogue_states: no restart, session start, rewind, loop change, or run of a
+loop it has seen); anything else is worked out whole by Rasa's own method.
 
 Rasa is pinned (3.6.21); tests check the behaviour is unchanged
 (tests/assistant/test_rasa_speedups.py).
@@ -79,6 +90,7 @@ def install() -> None:
     _replace(DialogueStateTracker, "past_states", _checkpointed_states)
     _replace(GraphSchema, "minimal_graph_schema", _remembered_minimal_schema)
     _replace(RemoteAction, "_action_call_format", _latest_turns_only)
+    _replace(DialogueStateTracker, "applied_events", _remembered_applied_events)
 
 
 def settle_loaded_model() -> None:
@@ -206,11 +218,76 @@ def latest_turns(events: list[dict], turns: int = ACTION_EVENT_TURNS) -> list[di
     return events
 
 
+def latest_turn_events(events: Any, turns: int = ACTION_EVENT_TURNS) -> list:
+    """``latest_turns`` of a tracker's events (objects), reading only those."""
+    taken, seen = [], 0
+    for event in reversed(events):
+        taken.append(event)
+        if event.type_name == "user":
+            seen += 1
+            if seen == turns:
+                break
+    taken.reverse()
+    return taken
+
+
+class _LatestTurnsTracker:
+    """A tracker as ``_action_call_format`` reads it, whose state with every event holds
+    the events of the latest turns only (everything else as the tracker gives it)."""
+
+    def __init__(self, tracker: Any) -> None:
+        self._tracker = tracker
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tracker, name)
+
+    def current_state(self, event_verbosity: Any = None) -> dict:
+        from rasa.shared.core.trackers import EventVerbosity
+
+        if event_verbosity != EventVerbosity.ALL:  # not what Rasa 3.6 asks: the tracker's own
+            return self._tracker.current_state(event_verbosity)
+        state = self._tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in latest_turn_events(self._tracker.events)]
+        return state
+
+
 def _latest_turns_only(original: Any) -> Any:
     def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict:
-        result = original(self, tracker, domain)
-        state = result.get("tracker") or {}
-        if isinstance(state.get("events"), list):
-            state["events"] = latest_turns(state["events"])
-        return result
+        return original(self, _LatestTurnsTracker(tracker), domain)
     return _action_call_format
+
+
+_APPLIED = "_harrow_applied_events"
+
+
+def _remembered_applied_events(original: Any) -> Any:
+    from itertools import islice
+
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop
+
+    from bot.dialogue_states import _NOT_APPENDED
+
+    def applied_events(self: Any) -> list:
+        events = self.events
+        count = len(events)
+        remembered = vars(self).get(_APPLIED)
+        if remembered is not None and getattr(events, "maxlen", None) is None:
+            seen, last, applied, loop_names = remembered
+            if 0 < seen <= count and events[seen - 1] is last:
+                if seen == count:
+                    return list(applied)
+                new = list(islice(reversed(events), count - seen))
+                new.reverse()
+                if not any(isinstance(event, _NOT_APPENDED) or (
+                        isinstance(event, ActionExecuted) and event.action_name in loop_names)
+                        for event in new):
+                    applied = applied + tuple(new)
+                    vars(self)[_APPLIED] = (count, events[-1], applied, loop_names)
+                    return list(applied)
+        applied = original(self)
+        if count and getattr(events, "maxlen", None) is None:
+            loop_names = {event.name for event in events
+                          if isinstance(event, ActiveLoop) and event.name}
+            vars(self)[_APPLIED] = (count, events[-1], tuple(applied), loop_names)
+        return applied
+    return applied_events

@@ -406,3 +406,20 @@ def test_slots_are_copied_as_copy_copy_copies_them(domain):
     items.note = "kept"
     assert dialogue_states._shallow_copy(items) == {"a": 1}
     assert dialogue_states._shallow_copy(items).note == "kept"
+
+
+def test_events_remember_their_fingerprint_but_messages_and_lists_do_not():
+    """The store keeps a conversation's events between messages, so their fingerprints are
+    remembered on them; a restamped event is fingerprinted again, and a resident's message
+    (edited in place while it is the latest) or a slot holding a list never is."""
+    action, slot = ActionExecuted("action_find_services"), SlotSet("category", "carers")
+    listed, message = SlotSet("listed_services", ["a"]), user("carers", "need_carers")
+    for event in (action, slot, listed, message):
+        assert dialogue_states._fingerprint(event) == dialogue_states._worked_out(event)
+    assert dialogue_states._REMEMBERED in vars(action) and dialogue_states._REMEMBERED in vars(slot)
+    assert dialogue_states._REMEMBERED not in vars(listed)
+    assert dialogue_states._REMEMBERED not in vars(message)
+    message.use_text_for_featurization = True
+    assert dialogue_states._fingerprint(message)[4] is True
+    action.timestamp += 1  # Rasa restamps an event it logs
+    assert dialogue_states._fingerprint(action)[1] == action.timestamp

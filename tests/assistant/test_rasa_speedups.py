@@ -139,6 +139,32 @@ def test_the_action_server_gets_the_last_two_turns_and_everything_else_whole():
     assert latest_turns([{"event": "action"}]) == [{"event": "action"}]  # no message yet
 
 
+def test_the_older_events_are_not_even_read_for_the_action_server():
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.rasa_speedups import latest_turn_events
+
+    class Unreadable(ActionExecuted):
+        def as_dict(self):
+            raise AssertionError("an old event was turned into JSON")
+
+    install()
+    tracker = DialogueStateTracker("old", [])
+    tracker.update(Unreadable("action_listen"))
+    for turn in range(3):
+        tracker.update(UserUttered(f"message {turn}"))
+        tracker.update(ActionExecuted("action_listen"))
+    action = RemoteAction("action_find_services", EndpointConfig("http://127.0.0.1:1"))
+    sent = action._action_call_format(tracker, Domain.empty())
+    assert [e.get("text") for e in sent["tracker"]["events"]] == [
+        "message 1", None, "message 2", None]
+    assert latest_turn_events([]) == [] and len(latest_turn_events(tracker.events, 9)) == 7
+
+
 def test_actions_read_no_older_events():
     """The action server sees only the last two turns' events (bot.rasa_speedups): actions
     must use slots and the latest message, not the conversation's history."""
@@ -267,3 +293,64 @@ def test_a_valid_response_is_checked_by_type_not_by_the_whole_schema(monkeypatch
         raise AssertionError("checked against the whole schema")
     monkeypatch.setattr(rasa_speedups, "_response_validator", whole_schema)
     assert rasa_speedups._valid_response({"events": _event_dicts(), "responses": []})
+
+
+def _applied_events_cases():
+    from rasa.shared.core.domain import Domain
+
+    from bot.paths import REPO_ROOT
+    from tests.assistant.test_dialogue_states import (
+        a_conversation_with_rasas_own_bookkeeping,
+        a_form_conversation,
+        interpreter_conversation,
+        story_events,
+    )
+
+    domain = Domain.load(REPO_ROOT / "domain.yml")
+    return domain, [*story_events(domain), a_form_conversation(),
+                    a_conversation_with_rasas_own_bookkeeping(),
+                    # a form run after the conversation is long: earlier runs fold away
+                    interpreter_conversation(3) + a_form_conversation()[3:]]
+
+
+@pytest.mark.parametrize("ask_every", [1, 3], ids=["every_event", "every_third_event"])
+def test_remembered_applied_events_equal_rasas_after_every_event(ask_every):
+    """Through every story and rule, forms (whose earlier runs Rasa folds away), rewinds,
+    restarts, sessions and Rasa's own bookkeeping events: the same events, in order, as
+    Rasa's own method, whether asked after every event or after several; and what is given
+    is the caller's own list."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    install()
+    rasas = DialogueStateTracker.applied_events.__wrapped__
+    domain, conversations = _applied_events_cases()
+    assert len(conversations) > 40
+    extended = 0
+    for events in conversations:
+        tracker = DialogueStateTracker("applied", domain.slots)
+        for number, event in enumerate(events, start=1):
+            tracker.update(event)
+            if number % ask_every and number != len(events):
+                continue
+            remembered = vars(tracker).get("_harrow_applied_events")
+            given = tracker.applied_events()
+            expected = rasas(tracker)
+            assert [id(e) for e in given] == [id(e) for e in expected], (events, number)
+            extended += remembered is not None and remembered[0] < number \
+                and vars(tracker)["_harrow_applied_events"][2] is not remembered[2]
+            given.append("edited by a caller")
+            assert tracker.applied_events() == expected
+    assert extended > 100  # the remembered answer was extended, not only worked out whole
+
+
+def test_applied_events_of_a_tracker_with_a_bounded_history_are_rasas():
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    install()
+    tracker = DialogueStateTracker("bounded", [], max_event_history=3)
+    for turn in range(5):
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(f"hello {turn}"))
+        assert tracker.applied_events() == list(tracker.events)
+    assert "_harrow_applied_events" not in vars(tracker)

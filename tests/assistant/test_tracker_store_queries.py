@@ -104,9 +104,9 @@ def test_a_tracker_it_loaded_is_saved_without_counting_what_is_stored(store, mon
     sender, now = f"q-{uuid.uuid4().hex}", time.time() - 100
     counted, real = [], store._latest_session
 
-    def latest_session(session, sender_id, columns, order=""):
+    def latest_session(session, sender_id, columns, order="", **parameters):
         counted.append(columns == "count(*)")
-        return real(session, sender_id, columns, order)
+        return real(session, sender_id, columns, order, **parameters)
     monkeypatch.setattr(store, "_latest_session", latest_session)
     timeline = [_session(now), _turn("HA1", now + 1), _turn("Pinner", now + 2),
                 _session(now + 3), _turn("Harrow", now + 4), _turn("Wealdstone", now + 5)]
@@ -256,3 +256,114 @@ def test_a_networked_database_is_waited_for_off_the_event_loop(store, monkeypatc
         assert loop_thread not in set(seen.values()) and len(seen) == 2
         assert longest_pause < 0.2
     asyncio.run(forget_conversation(store, sender))
+
+
+def _second_store(store, tmp_path):
+    """Another server's store on the same database."""
+    if store.engine.dialect.name == "sqlite":
+        return RedactingSQLTrackerStore(DOMAIN, dialect="sqlite", db=store.engine.url.database)
+    url = store.engine.url
+    return RedactingSQLTrackerStore(DOMAIN, dialect="postgresql", host=url.host,
+                                    port=url.port or 5432, db=url.database,
+                                    username=url.username, password=url.password)
+
+
+def _counting_decodes(monkeypatch) -> list:
+    import bot.tracker_store as module
+
+    decoded, real = [], module._loads
+    monkeypatch.setattr(module, "_loads", lambda data: decoded.append(data) or real(data))
+    return decoded
+
+
+def test_a_kept_conversation_reads_only_newer_rows_and_equals_a_fresh_read(
+        store, tmp_path, monkeypatch):
+    """Two servers take turns with one conversation. Each keeps the events it has read and
+    decodes only the rows stored since (its own last turn's and the other server's); what
+    it gives equals a fresh read by Rasa's own query, every time: across a new session, and
+    after the conversation is deleted and begun again under the same id."""
+    other = _second_store(store, tmp_path)
+    decoded = _counting_decodes(monkeypatch)
+    sender, now = f"q-{uuid.uuid4().hex}", time.time() - 100
+    timeline = [(store, _session(now)), (store, _turn("HA1", now + 1)),
+                (other, _turn("Pinner", now + 2)), (store, _turn("Harrow", now + 3)),
+                (store, _turn("Stanmore", now + 4)), (other, _session(now + 5)),
+                (store, _turn("Wealdstone", now + 6)), (other, _turn("Edgware", now + 7))]
+    try:
+        for server, step in timeline:
+            tracker = asyncio.run(server.retrieve(sender)) \
+                or DialogueStateTracker(sender, DOMAIN.slots)
+            for event in step:
+                tracker.update(event)
+            asyncio.run(server.save(tracker))
+        # the first store last read the conversation before its "Wealdstone" turn: it kept
+        # the new session's start and decodes only the ten events stored since (its own
+        # turn's and the other server's)
+        decoded.clear()
+        kept = asyncio.run(store._retrieve(sender, False))
+        fresh = asyncio.run(SQLTrackerStore._retrieve(store, sender, False))
+        assert len(decoded) == 10
+        assert _events(kept) == _events(fresh) and len(kept.events) == 12
+        assert kept.get_slot("place") == fresh.get_slot("place") == "Edgware"
+        decoded.clear()
+        assert _events(asyncio.run(store._retrieve(sender, False))) == _events(fresh)
+        assert decoded == []  # nothing new: nothing decoded
+        # deleted, then begun again: none of the kept events come back
+        asyncio.run(forget_conversation(other, sender))
+        assert asyncio.run(store._retrieve(sender, False)) is None
+        again = DialogueStateTracker.from_events(sender, _turn("HA2", now + 8), DOMAIN.slots)
+        asyncio.run(other.save(again))
+        assert _events(asyncio.run(store._retrieve(sender, False))) == _events(again)
+    finally:
+        asyncio.run(forget_conversation(store, sender))
+        other.engine.dispose()
+
+
+def test_rasas_bookkeeping_replayed_on_kept_events_reads_back_as_a_fresh_read(store):
+    """The tracker holds the kept event objects, and replaying some events changes the
+    latest message (its featurization, added entities): turn after turn, a conversation with
+    them, read back from what is kept, equals a fresh read by Rasa's own query."""
+    from tests.assistant.test_dialogue_states import a_conversation_with_rasas_own_bookkeeping
+
+    events = a_conversation_with_rasas_own_bookkeeping()
+    turns, current = [], []
+    for event in events:
+        if isinstance(event, UserUttered) and current:
+            turns.append(current)
+            current = []
+        current.append(event)
+    turns.append(current)
+    assert len(turns) >= 4
+    sender = f"q-{uuid.uuid4().hex}"
+    try:
+        for turn in turns:
+            tracker = asyncio.run(store.retrieve(sender)) \
+                or DialogueStateTracker(sender, DOMAIN.slots)
+            for event in turn:
+                tracker.update(event)
+            asyncio.run(store.save(tracker))
+            kept = asyncio.run(store._retrieve(sender, False))
+            fresh = asyncio.run(SQLTrackerStore._retrieve(store, sender, False))
+            assert _events(kept) == _events(fresh)
+            # (before the first message it is an empty one, stamped when the tracker is made)
+            assert {**kept.latest_message.as_dict(), "timestamp": 0} \
+                == {**fresh.latest_message.as_dict(), "timestamp": 0}
+            assert kept.current_state() == fresh.current_state()
+    finally:
+        asyncio.run(forget_conversation(store, sender))
+
+
+def test_kept_conversations_are_bounded(store, monkeypatch):
+    import bot.tracker_store as module
+
+    monkeypatch.setattr(module, "KEPT_CONVERSATIONS", 2)
+    senders, now = [f"q-{uuid.uuid4().hex}" for _ in range(3)], time.time()
+    try:
+        for sender in senders:
+            asyncio.run(store.save(DialogueStateTracker.from_events(
+                sender, _turn("HA1", now), DOMAIN.slots)))
+            asyncio.run(store._retrieve(sender, False))
+        assert list(store._kept) == senders[1:]
+    finally:
+        for sender in senders:
+            asyncio.run(forget_conversation(store, sender))
