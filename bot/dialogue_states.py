@@ -116,11 +116,27 @@ def _history_key(tracker: Any, count: int) -> int:
     events, latest = tracker.events, getattr(tracker, "latest_message", None)
     if getattr(events, "maxlen", None) is not None \
             or any(event is latest for event in islice(events, count)):
-        return hash(tuple(_fingerprint(event) for event in islice(events, count)))
+        return hash(tuple(_event_hash(event) for event in islice(events, count)))
     keys = vars(tracker).setdefault(_KEYS, {})
     if count not in keys:
-        keys[count] = hash(tuple(_fingerprint(event) for event in islice(events, count)))
+        keys[count] = hash(tuple(_event_hash(event) for event in islice(events, count)))
     return keys[count]
+
+
+_HASHED = "_harrow_fingerprint_hash"
+
+
+def _event_hash(event: Any) -> int:
+    """The hash of an event's fingerprint, remembered with a remembered fingerprint (a
+    tuple's hash is worked out anew each time it is asked for)."""
+    found = _fingerprint(event)
+    remembered = getattr(event, "__dict__", {}).get(_HASHED)
+    if remembered is not None and remembered[0] is found:
+        return remembered[1]
+    hashed = hash(found)
+    if vars(event).get(_REMEMBERED) is found:
+        vars(event)[_HASHED] = (found, hashed)
+    return hashed
 
 
 def _frozen(state: dict) -> tuple:

@@ -421,5 +421,8 @@ def test_events_remember_their_fingerprint_but_messages_and_lists_do_not():
     assert dialogue_states._REMEMBERED not in vars(message)
     message.use_text_for_featurization = True
     assert dialogue_states._fingerprint(message)[4] is True
+    assert dialogue_states._event_hash(action) == hash(dialogue_states._worked_out(action))
     action.timestamp += 1  # Rasa restamps an event it logs
     assert dialogue_states._fingerprint(action)[1] == action.timestamp
+    assert dialogue_states._event_hash(action) == hash(dialogue_states._worked_out(action))
+    assert dialogue_states._event_hash(message) == hash(dialogue_states._worked_out(message))
