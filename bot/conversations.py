@@ -54,6 +54,9 @@ async def forget_conversation(tracker_store: TrackerStore, sender_id: str) -> in
     store = underlying_store(tracker_store)
     if isinstance(store, SQLTrackerStore):
         deleted = await asyncio.to_thread(_forget_sql, store, sender_id)
+        forget_kept = getattr(store, "forget_kept", None)
+        if forget_kept is not None:  # this process's decoded copy goes too
+            forget_kept(sender_id)
     elif isinstance(store, RedisTrackerStore):
         deleted = await asyncio.to_thread(_forget_redis, store, sender_id)
     elif isinstance(store, InMemoryTrackerStore):

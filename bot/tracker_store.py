@@ -4,6 +4,11 @@ masked before anything is written (bot.safety.redact), and conversations deleted
 Configured in endpoints.yml as ``type: bot.tracker_store.RedactingSQLTrackerStore`` with the
 same keys as Rasa's ``SQL`` store. The conversation in memory during a turn is untouched, so
 the assistant still understands the message; only the stored copy is masked.
+
+Each process keeps the conversations it last read, decoded, and at the next message reads
+from the database only the rows stored since (``_retrieve``): the database stays the truth,
+so several servers can share a conversation, and what is kept is the masked copy that is
+stored, so a conversation behaves the same on every server.
 """
 from __future__ import annotations
 
@@ -42,9 +47,10 @@ LATEST_SESSION = (
 ROWS_AFTER = "id, CASE WHEN id > :after THEN data END"
 # set on a tracker this store loaded: how many stored events it was made from
 _LOADED = "_harrow_stored_events"
-# conversations whose decoded events a store keeps between messages (per process; a
-# 20-message conversation is about 230 events)
-KEPT_CONVERSATIONS = 256
+# conversations whose decoded events a store keeps between messages, per process: a
+# 20-message conversation is about 230 events, 0.68 MB decoded (measured), so at most
+# about 90 MB
+KEPT_CONVERSATIONS = 128
 
 
 @dataclass
@@ -156,6 +162,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
         vars(tracker)[_LOADED] = len(rows)
         return tracker
+
+    def forget_kept(self, sender_id: str) -> None:
+        """Drop this process's decoded copy of a conversation (it is being deleted; other
+        processes drop theirs at their next read, or as they read others)."""
+        self._kept.pop(sender_id, None)
 
     def _keep(self, sender_id: str, kept: _Kept) -> None:
         self._kept[sender_id] = kept

@@ -309,7 +309,9 @@ def test_a_kept_conversation_reads_only_newer_rows_and_equals_a_fresh_read(
         assert _events(asyncio.run(store._retrieve(sender, False))) == _events(fresh)
         assert decoded == []  # nothing new: nothing decoded
         # deleted, then begun again: none of the kept events come back
+        assert sender in other._kept
         asyncio.run(forget_conversation(other, sender))
+        assert sender not in other._kept  # the deleting process drops its copy at once
         assert asyncio.run(store._retrieve(sender, False)) is None
         again = DialogueStateTracker.from_events(sender, _turn("HA2", now + 8), DOMAIN.slots)
         asyncio.run(other.save(again))
