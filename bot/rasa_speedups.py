@@ -1,4 +1,4 @@
-"""Seven measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
+"""Eight measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
 
 1. Rasa validates every action server response with ``jsonschema.validate``, which checks the
 (constant) response schema against the JSON Schema meta-schema and builds a new validator
@@ -52,6 +52,17 @@ answer plus the new events if the new events are ones Rasa's loop only appends (
 test as bot.dialogue_states: no restart, session start, rewind, loop change, or run of a
 loop it has seen); anything else is worked out whole by Rasa's own method.
 
+8. Before every action, Rasa copies the conversation (``tracker.copy()``) by replaying all
+its events onto a new tracker: O(conversation) per action, and a third of what still grew
+with the conversation. Replaying is a fold over the events, in order, so a replay of the
+first n events goes on to n + k by applying the k new ones. Here a tracker keeps its own
+replay (private, never handed out) and, at the next copy, applies to it only the events
+added since, if the events it replayed are still the tracker's first ones (the same
+objects); the copy handed out is ``replica(replay)``, a new tracker with its own events,
+slots, latest action and active loop, sharing the (immutable in use) event objects, as a
+replay does. The tracker store does the same with the conversations it keeps
+(bot.tracker_store), so a tracker it reads already holds its replay.
+
 Rasa is pinned (3.6.21); tests check the behaviour is unchanged
 (tests/assistant/test_rasa_speedups.py).
 """
@@ -91,6 +102,7 @@ def install() -> None:
     _replace(GraphSchema, "minimal_graph_schema", _remembered_minimal_schema)
     _replace(RemoteAction, "_action_call_format", _latest_turns_only)
     _replace(DialogueStateTracker, "applied_events", _remembered_applied_events)
+    _replace(DialogueStateTracker, "copy", _continued_copy)
 
 
 def settle_loaded_model() -> None:
@@ -291,3 +303,64 @@ def _remembered_applied_events(original: Any) -> Any:
             vars(self)[_APPLIED] = (count, events[-1], tuple(applied), loop_names)
         return applied
     return applied_events
+
+
+REPLAY = "_harrow_replay"
+
+
+def replica(tracker: Any) -> Any:
+    """A tracker in the state ``tracker`` is in, changed independently of it: its own event
+    list, slots, latest action and active loop (what events change in place); events, the
+    latest message and reply are shared, as a replay shares them. Nothing this module
+    remembers on ``tracker`` is carried over. For a tracker in a replay's state (what
+    ``copy`` and the store's kept replays are)."""
+    import copy
+    from collections import deque
+
+    from bot.dialogue_states import _shallow_copy
+
+    clone = copy.copy(tracker)
+    remembered = vars(clone)
+    for key in [key for key in remembered if key.startswith("_harrow_")]:
+        del remembered[key]
+    clone.events = deque(tracker.events, tracker._max_event_history)
+    clone.slots = type(tracker.slots)(
+        (name, _shallow_copy(slot)) for name, slot in tracker.slots.items())
+    if tracker.latest_action is not None:
+        clone.latest_action = dict(tracker.latest_action)
+    if tracker.active_loop is not None:
+        clone.active_loop = copy.copy(tracker.active_loop)
+    latest = tracker.latest_message
+    if latest is not None and latest.text is None and not any(
+            event is latest for event in tracker.events):
+        clone.latest_message = copy.deepcopy(latest)  # the empty one a reset made: its own
+    return clone
+
+
+def replay_on(replay: Any, events: Any, start: int) -> Any:
+    """``replay`` (a replay of ``events[:start]``) gone on over ``events[start:]``."""
+    from itertools import islice
+
+    for event in islice(events, start, None):
+        replay.update(event)
+    return replay
+
+
+def _continued_copy(original: Any) -> Any:
+    def copy(self: Any) -> Any:
+        events = self.events
+        kept = vars(self).get(REPLAY)
+        if kept is not None and getattr(events, "maxlen", None) is None:
+            count, last, replay, owned = kept
+            if 0 < count <= len(events) and events[count - 1] is last:
+                if not owned:  # shared with the store: go on from a replica of it
+                    replay = replica(replay)
+                replay_on(replay, events, count)
+                vars(self)[REPLAY] = (len(events), events[-1], replay, True)
+                return replica(replay)
+        copied = original(self)
+        if events and getattr(events, "maxlen", None) is None:
+            vars(self)[REPLAY] = (len(events), events[-1], copied, True)
+            return replica(copied)
+        return copied
+    return copy

@@ -28,6 +28,7 @@ from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.rasa_speedups import REPLAY, replay_on, replica
 from bot.safety.redact import install_log_redaction, redact_events
 
 logger = logging.getLogger(__name__)
@@ -55,10 +56,13 @@ KEPT_CONVERSATIONS = 128
 
 @dataclass
 class _Kept:
-    """A conversation's stored events as last read: the rows' ids, and their events decoded
-    (the masked events, as stored: never the unmasked ones of the turn in memory)."""
+    """A conversation's stored events as last read: the rows' ids, their events decoded
+    (the masked events, as stored: never the unmasked ones of the turn in memory), and a
+    replay of those events (a tracker nobody else holds), made with ``domain``'s slots."""
     ids: list
     events: list
+    replay: Any
+    domain: Any
 
 
 def _loads(data: str):
@@ -153,13 +157,20 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if not (self.domain and rows):
             self._kept.pop(sender_id, None)
             return None
-        if events is None:
-            events = _decoded(rows)
-        self._keep(sender_id, _Kept([row[0] for row in rows], events))
-        # the tracker holds the very event objects kept: Rasa replays events onto a tracker
+        # The tracker holds the very event objects kept: Rasa replays events onto a tracker
         # without changing them, except the latest message's featurization and entities,
-        # which replaying sets again from its own events (tests compare with a fresh read)
-        tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        # which replaying sets again from its own events (tests compare with a fresh read).
+        # It is made as Rasa makes it (DialogueStateTracker.from_events), a replay; the kept
+        # replay goes on over the new events only (bot.rasa_speedups, 8).
+        if events is not None and kept.domain is self.domain and kept.events:
+            replay = replay_on(replica(kept.replay), events, len(kept.events))
+        else:
+            events = _decoded(rows) if events is None else events
+            replay = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        self._keep(sender_id, _Kept([row[0] for row in rows], events, replay, self.domain))
+        tracker = replica(replay)
+        if events:  # its copy() goes on from the kept replay (a replica of it)
+            vars(tracker)[REPLAY] = (len(events), events[-1], replay, False)
         vars(tracker)[_LOADED] = len(rows)
         return tracker
 

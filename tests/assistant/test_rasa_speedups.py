@@ -354,3 +354,91 @@ def test_applied_events_of_a_tracker_with_a_bounded_history_are_rasas():
         tracker.update(UserUttered(f"hello {turn}"))
         assert tracker.applied_events() == list(tracker.events)
     assert "_harrow_applied_events" not in vars(tracker)
+
+
+def tracker_state(tracker) -> dict:
+    """Everything a tracker holds, comparable: events as dicts, every slot's attributes,
+    the latest message and reply (an empty one's time stamp aside), every other attribute
+    (what this module remembers on a tracker aside)."""
+    def message(event):
+        if event is None:
+            return None
+        found = event.as_dict()
+        return {**found, "timestamp": 0} if getattr(event, "text", 1) is None else found
+    state = {}
+    for key, value in vars(tracker).items():
+        if key.startswith("_harrow_"):
+            continue
+        if key == "events":
+            state[key] = ([event.as_dict() for event in value], value.maxlen)
+        elif key == "slots":
+            state[key] = {name: (type(slot), {k: v for k, v in vars(slot).items()})
+                          for name, slot in value.items()}
+        elif key in ("latest_message", "latest_bot_utterance"):
+            state[key] = message(value)
+        else:
+            state[key] = value
+    return state
+
+
+@pytest.mark.parametrize("copy_every", [1, 3], ids=["every_event", "every_third_event"])
+def test_continued_copies_equal_rasas_replay_after_every_event(copy_every):
+    """A copy gone on from the tracker's kept replay is, after every event of every story
+    and rule, form, rewind, restart and session, in every respect the tracker Rasa's copy
+    (a replay of every event) gives; a copy changed by its user changes no later copy."""
+    from rasa.shared.core.events import ActionExecuted, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    install()
+    rasas = DialogueStateTracker.copy.__wrapped__
+    domain, conversations = _applied_events_cases()
+    went_on = 0
+    for events in conversations:
+        tracker = DialogueStateTracker("copies", domain.slots)
+        for number, event in enumerate(events, start=1):
+            tracker.update(event)
+            if number % copy_every and number != len(events):
+                continue
+            kept = vars(tracker).get("_harrow_replay")
+            given = tracker.copy()
+            assert tracker_state(given) == tracker_state(rasas(tracker)), (events, number)
+            went_on += kept is not None and vars(tracker)["_harrow_replay"][2] is kept[2]
+            given.update(ActionExecuted("utter_greet"))  # as Rasa's _run_action does
+            given.update(SlotSet("category", "changed"))
+            if given.active_loop is not None:
+                given.active_loop.is_interrupted = not given.active_loop.is_interrupted
+    assert went_on > 100  # copies went on from the kept replay, not replayed whole
+
+
+def test_a_copy_of_a_tracker_the_store_read_goes_on_from_the_stores_replay(tmp_path):
+    """The store's kept replay is never changed by a copy: copies replicate it first."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.paths import REPO_ROOT
+    from bot.tracker_store import RedactingSQLTrackerStore
+
+    install()
+    rasas = DialogueStateTracker.copy.__wrapped__
+    domain = Domain.load(REPO_ROOT / "domain.yml")
+    store = RedactingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    tracker = DialogueStateTracker("stored", domain.slots)
+    for turn in range(4):
+        for event in [ActionExecuted("action_listen"), UserUttered(f"hi {turn}"),
+                      SlotSet("category", f"c{turn}"), ActionExecuted("utter_greet")]:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+        tracker = asyncio.run(store.retrieve("stored"))
+        kept = store._kept["stored"].replay
+        before = tracker_state(kept)
+        assert tracker_state(tracker) == tracker_state(rasas(tracker))
+        tracker.update(ActionExecuted("action_listen"))
+        copied = tracker.copy()
+        assert tracker_state(copied) == tracker_state(rasas(tracker))
+        copied.update(SlotSet("category", "changed"))
+        assert tracker_state(kept) == before
+        assert vars(tracker)["_harrow_replay"][2] is not kept
+    store.engine.dispose()
