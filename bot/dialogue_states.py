@@ -112,15 +112,19 @@ def _history_key(tracker: Any, count: int) -> int:
     A tracker only ever appends events, and Rasa edits only the message it holds as
     ``latest_message`` (its featurization, entities), so the key stays right while that
     message is not among the events hashed; otherwise, and for a tracker that drops its
-    oldest events (``max_event_history``), it is worked out anew every time."""
+    oldest events (``max_event_history``), it is worked out anew every time. Whether it is
+    among them is looked up once per latest message (the key is kept with the message it
+    was worked out under), not at every ask."""
     events, latest = tracker.events, getattr(tracker, "latest_message", None)
+    keys = vars(tracker).setdefault(_KEYS, {})
+    remembered = keys.get(count)
+    if remembered is not None and remembered[1] is latest:
+        return remembered[0]  # the latest message was not among them, and is the same
     if getattr(events, "maxlen", None) is not None \
             or any(event is latest for event in islice(events, count)):
         return hash(tuple(_event_hash(event) for event in islice(events, count)))
-    keys = vars(tracker).setdefault(_KEYS, {})
-    if count not in keys:
-        keys[count] = hash(tuple(_event_hash(event) for event in islice(events, count)))
-    return keys[count]
+    keys[count] = (hash(tuple(_event_hash(event) for event in islice(events, count))), latest)
+    return keys[count][0]
 
 
 _HASHED = "_harrow_fingerprint_hash"

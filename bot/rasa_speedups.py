@@ -311,8 +311,9 @@ REPLAY = "_harrow_replay"
 def replica(tracker: Any) -> Any:
     """A tracker in the state ``tracker`` is in, changed independently of it: its own event
     list, slots, latest action and active loop (what events change in place); events, the
-    latest message and reply are shared, as a replay shares them. Nothing this module
-    remembers on ``tracker`` is carried over. For a tracker in a replay's state (what
+    latest message and reply are shared, as a replay shares them. Of what this module
+    remembers on ``tracker`` only its applied events are carried over (an immutable answer,
+    used only for the very events it was worked out from). For a tracker in a replay's state (what
     ``copy`` and the store's kept replays are)."""
     import copy
     from collections import deque
@@ -322,7 +323,8 @@ def replica(tracker: Any) -> Any:
     clone = copy.copy(tracker)
     remembered = vars(clone)
     for key in [key for key in remembered if key.startswith("_harrow_")]:
-        del remembered[key]
+        if key != _APPLIED:  # that one is checked against the events it was made from
+            del remembered[key]
     clone.events = deque(tracker.events, tracker._max_event_history)
     clone.slots = type(tracker.slots)(
         (name, _shallow_copy(slot)) for name, slot in tracker.slots.items())

@@ -167,6 +167,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         else:
             events = _decoded(rows) if events is None else events
             replay = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        replay.applied_events()  # remembered on it, gone on from the next time, and
+        # carried to the tracker: Rasa's session check asks for it first thing
         self._keep(sender_id, _Kept([row[0] for row in rows], events, replay, self.domain))
         tracker = replica(replay)
         if events:  # its copy() goes on from the kept replay (a replica of it)
