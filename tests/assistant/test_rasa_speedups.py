@@ -313,6 +313,21 @@ def _applied_events_cases():
                     interpreter_conversation(3) + a_form_conversation()[3:]]
 
 
+def _asked_along(every: int):
+    """(events, how many applied, tracker) after every ``every``-th event and the last of
+    each conversation of ``_applied_events_cases``, on one tracker per conversation."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain, conversations = _applied_events_cases()
+    assert len(conversations) > 40
+    for events in conversations:
+        tracker = DialogueStateTracker("asked", domain.slots)
+        for number, event in enumerate(events, start=1):
+            tracker.update(event)
+            if number % every == 0 or number == len(events):
+                yield events, number, tracker
+
+
 @pytest.mark.parametrize("ask_every", [1, 3], ids=["every_event", "every_third_event"])
 def test_remembered_applied_events_equal_rasas_after_every_event(ask_every):
     """Through every story and rule, forms (whose earlier runs Rasa folds away), rewinds,
@@ -323,23 +338,16 @@ def test_remembered_applied_events_equal_rasas_after_every_event(ask_every):
 
     install()
     rasas = DialogueStateTracker.applied_events.__wrapped__
-    domain, conversations = _applied_events_cases()
-    assert len(conversations) > 40
     extended = 0
-    for events in conversations:
-        tracker = DialogueStateTracker("applied", domain.slots)
-        for number, event in enumerate(events, start=1):
-            tracker.update(event)
-            if number % ask_every and number != len(events):
-                continue
-            remembered = vars(tracker).get("_harrow_applied_events")
-            given = tracker.applied_events()
-            expected = rasas(tracker)
-            assert [id(e) for e in given] == [id(e) for e in expected], (events, number)
-            extended += remembered is not None and remembered[0] < number \
-                and vars(tracker)["_harrow_applied_events"][2] is not remembered[2]
-            given.append("edited by a caller")
-            assert tracker.applied_events() == expected
+    for events, number, tracker in _asked_along(ask_every):
+        remembered = vars(tracker).get("_harrow_applied_events")
+        given = tracker.applied_events()
+        expected = rasas(tracker)
+        assert [id(e) for e in given] == [id(e) for e in expected], (events, number)
+        extended += remembered is not None and remembered[0] < number \
+            and vars(tracker)["_harrow_applied_events"][2] is not remembered[2]
+        given.append("edited by a caller")
+        assert tracker.applied_events() == expected
     assert extended > 100  # the remembered answer was extended, not only worked out whole
 
 
@@ -391,22 +399,16 @@ def test_continued_copies_equal_rasas_replay_after_every_event(copy_every):
 
     install()
     rasas = DialogueStateTracker.copy.__wrapped__
-    domain, conversations = _applied_events_cases()
     went_on = 0
-    for events in conversations:
-        tracker = DialogueStateTracker("copies", domain.slots)
-        for number, event in enumerate(events, start=1):
-            tracker.update(event)
-            if number % copy_every and number != len(events):
-                continue
-            kept = vars(tracker).get("_harrow_replay")
-            given = tracker.copy()
-            assert tracker_state(given) == tracker_state(rasas(tracker)), (events, number)
-            went_on += kept is not None and vars(tracker)["_harrow_replay"][2] is kept[2]
-            given.update(ActionExecuted("utter_greet"))  # as Rasa's _run_action does
-            given.update(SlotSet("category", "changed"))
-            if given.active_loop is not None:
-                given.active_loop.is_interrupted = not given.active_loop.is_interrupted
+    for events, number, tracker in _asked_along(copy_every):
+        kept = vars(tracker).get("_harrow_replay")
+        given = tracker.copy()
+        assert tracker_state(given) == tracker_state(rasas(tracker)), (events, number)
+        went_on += kept is not None and vars(tracker)["_harrow_replay"][2] is kept[2]
+        given.update(ActionExecuted("utter_greet"))  # as Rasa's _run_action does
+        given.update(SlotSet("category", "changed"))
+        if given.active_loop is not None:
+            given.active_loop.is_interrupted = not given.active_loop.is_interrupted
     assert went_on > 100  # copies went on from the kept replay, not replayed whole
 
 
