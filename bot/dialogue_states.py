@@ -51,6 +51,18 @@ from rasa.shared.core.events import (
 # changes how every execution of that loop is folded (DialogueStateTracker.applied_events).
 # (Classes, not names: Rasa's own checks are isinstance, and rasa.core.test makes subclasses.)
 _NOT_APPENDED = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)
+
+
+def loop_names(events: Any) -> set:
+    """Names of the loops (forms) the events activate: Rasa folds their earlier runs away."""
+    return {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+
+
+def only_appended(events: Any, loops: set) -> bool:
+    """Rasa applies these events, following those before them, as they are: no restart,
+    session, rewind or loop change among them, and no run of a loop in ``loops``."""
+    return not any(isinstance(event, _NOT_APPENDED) or (
+        isinstance(event, ActionExecuted) and event.action_name in loops) for event in events)
 # The replay tracker needs no event history of its own to give a state (slots, latest
 # message, latest action and active loop are attributes); a short one keeps memory bounded.
 _REPLAY_HISTORY = 8
@@ -232,8 +244,7 @@ class StatesCheckpoint:
         self.rule_only_data = rule_only_data
         self.replay = tracker.init_copy()
         self.replay.events = deque(maxlen=_REPLAY_HISTORY)
-        self.loop_names = {e.name for e in tracker.events
-                           if isinstance(e, ActiveLoop) and e.name}
+        self.loop_names = loop_names(tracker.events)
         self.states: list = []
         self.last_ml_action_sub_state = None
         self.turn_was_hidden = False
@@ -257,12 +268,8 @@ class StatesCheckpoint:
         events = tracker.events
         if len(events) < self.consumed or _history_key(tracker, self.consumed) != self.key:
             return False
-        for index in range(self.consumed, len(events)):
-            event = events[index]
-            if isinstance(event, _NOT_APPENDED) or (
-                    isinstance(event, ActionExecuted) and event.action_name in self.loop_names):
-                return False
-        return True
+        return only_appended((events[index] for index in range(self.consumed, len(events))),
+                             self.loop_names)
 
     def states_for(self, tracker: Any) -> list:
         """The states of ``tracker``: the one the checkpoint was made from, or one that

@@ -219,19 +219,9 @@ def _remembered_minimal_schema(original: Any) -> Any:
 ACTION_EVENT_TURNS = 2
 
 
-def latest_turns(events: list[dict], turns: int = ACTION_EVENT_TURNS) -> list[dict]:
-    """The events from the ``turns``-th last resident message on (all, if fewer)."""
-    seen = 0
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "user":
-            seen += 1
-            if seen == turns:
-                return events[index:]
-    return events
-
-
 def latest_turn_events(events: Any, turns: int = ACTION_EVENT_TURNS) -> list:
-    """``latest_turns`` of a tracker's events (objects), reading only those."""
+    """A tracker's events from the ``turns``-th last resident message on (all, if fewer),
+    reading only those."""
     taken, seen = [], 0
     for event in reversed(events):
         taken.append(event)
@@ -275,32 +265,26 @@ _APPLIED = "_harrow_applied_events"
 def _remembered_applied_events(original: Any) -> Any:
     from itertools import islice
 
-    from rasa.shared.core.events import ActionExecuted, ActiveLoop
-
-    from bot.dialogue_states import _NOT_APPENDED
+    from bot.dialogue_states import loop_names, only_appended
 
     def applied_events(self: Any) -> list:
         events = self.events
         count = len(events)
         remembered = vars(self).get(_APPLIED)
         if remembered is not None and getattr(events, "maxlen", None) is None:
-            seen, last, applied, loop_names = remembered
+            seen, last, applied, loops = remembered
             if 0 < seen <= count and events[seen - 1] is last:
                 if seen == count:
                     return list(applied)
                 new = list(islice(reversed(events), count - seen))
                 new.reverse()
-                if not any(isinstance(event, _NOT_APPENDED) or (
-                        isinstance(event, ActionExecuted) and event.action_name in loop_names)
-                        for event in new):
+                if only_appended(new, loops):
                     applied = applied + tuple(new)
-                    vars(self)[_APPLIED] = (count, events[-1], applied, loop_names)
+                    vars(self)[_APPLIED] = (count, events[-1], applied, loops)
                     return list(applied)
         applied = original(self)
         if count and getattr(events, "maxlen", None) is None:
-            loop_names = {event.name for event in events
-                          if isinstance(event, ActiveLoop) and event.name}
-            vars(self)[_APPLIED] = (count, events[-1], tuple(applied), loop_names)
+            vars(self)[_APPLIED] = (count, events[-1], tuple(applied), loop_names(events))
         return applied
     return applied_events
 
