@@ -25,7 +25,12 @@ def main() -> None:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     host = os.environ.get("ACTIONS_HOST", "127.0.0.1")
     port = int(os.environ.get("ACTIONS_PORT", "5055"))
-    build_app().run(host=host, port=port, workers=1, access_log=False, motd=False)
+    app = build_app()
+    from actions.services import _sessions
+    from bot.warm_up import warm_action_server
+
+    warm_action_server(_sessions)
+    app.run(host=host, port=port, workers=1, access_log=False, motd=False)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import yaml
 
-from bot.paths import DATA_DIR
+from bot.paths import DATA_DIR, read_yaml
 
 COUNCIL_FILE = DATA_DIR / "council.yml"
 
@@ -49,7 +49,7 @@ def _translated(key: str, lang: str, default: str) -> str:
 @lru_cache(maxsize=1)
 def council_contact() -> CouncilContact:
     try:
-        raw = yaml.safe_load(COUNCIL_FILE.read_text(encoding="utf-8"))
+        raw = read_yaml(COUNCIL_FILE)
         return CouncilContact(raw["name"], str(raw["phone"]), bool(raw.get("phone_verified")),
                               raw["hours"], raw["web"])
     except (OSError, yaml.YAMLError, KeyError, TypeError) as err:

@@ -18,8 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.council import council_contact
 from bot.i18n.catalog import (
     SOURCE_LANGUAGE,
@@ -30,7 +28,7 @@ from bot.i18n.catalog import (
     text_language,
 )
 from bot.i18n.languages import configured_languages, full_support_languages, reply_language
-from bot.paths import REPO_ROOT
+from bot.paths import REPO_ROOT, read_yaml
 
 DOMAIN_FILE = REPO_ROOT / "domain.yml"
 
@@ -130,7 +128,7 @@ def render_response(responses: dict, name: str, slots: dict | None = None,
 @lru_cache(maxsize=1)
 def domain_responses(path: Path = DOMAIN_FILE) -> dict:
     """The responses of domain.yml, for replies sent outside a Rasa turn (see channels)."""
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+    return (read_yaml(path) or {}).get("responses") or {}
 
 
 def crisis_reply(lang: str = SOURCE_LANGUAGE) -> dict:

@@ -118,9 +118,16 @@ def settle_loaded_model() -> None:
 
 
 def settle_after_start(blueprint: Any) -> None:
-    """``settle_loaded_model`` once the server has started: Rasa loads the model before."""
+    """Once the server has started (Rasa loads the model before): the model warmed up
+    (bot.warm_up: what the first message would otherwise read and trace), then
+    ``settle_loaded_model``, so what warming made stays out of collections too."""
+    from bot.warm_up import warm_up
+
     @blueprint.listener("after_server_start")
     async def settle(app: Any, loop: Any) -> None:
+        agent = getattr(getattr(app, "ctx", None), "agent", None)
+        if agent is not None:
+            await warm_up(agent)
         settle_loaded_model()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.paths import DATA_DIR
+from bot.paths import DATA_DIR, read_yaml
 
 CATALOG_DIR = DATA_DIR / "i18n"
 SOURCE_LANGUAGE = "en"
@@ -37,7 +37,7 @@ class CatalogError(ValueError):
 
 def _parse(path: Path) -> Catalog:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path) or {}
         entries = {key: Entry(str(value["text"]), bool(value.get("reviewed", False)))
                    for key, value in (raw.get("entries") or {}).items()}
     except (yaml.YAMLError, KeyError, TypeError, AttributeError) as err:

@@ -7,7 +7,7 @@ from functools import cache
 
 import yaml
 
-from bot.paths import DATA_DIR
+from bot.paths import DATA_DIR, read_yaml
 
 LANGUAGES_FILE = DATA_DIR / "languages.yml"
 
@@ -25,7 +25,7 @@ class Language:
 @cache
 def configured_languages() -> dict[str, Language]:
     try:
-        raw = yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf-8"))
+        raw = read_yaml(LANGUAGES_FILE)
         languages = {code: Language(code, entry["name"], entry["native"],
                                     entry.get("direction", "ltr"), entry.get("trained", False))
                      for code, entry in raw["languages"].items()}

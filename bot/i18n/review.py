@@ -19,6 +19,7 @@ import yaml
 
 from bot.i18n.catalog import CATALOG_DIR, SOURCE_LANGUAGE, CatalogError, _parse
 from bot.nlg import domain_responses
+from bot.paths import read_yaml
 
 FIELD = re.compile(r"{(\w+)}")
 COLUMNS = ("language", "key", "english", "translation", "reviewed")
@@ -42,7 +43,7 @@ def source_texts(directory: Path = CATALOG_DIR) -> dict[str, str]:
 
 def _read(path: Path) -> dict:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path) or {}
     except OSError as err:
         raise ReviewFileError(f"{path}: {err.strerror}: check the language code") from err
     except yaml.YAMLError as err:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
-from bot.paths import DATA_DIR
+from bot.paths import DATA_DIR, read_yaml
 
 ANSWERS_FILE = DATA_DIR / "answers.yml"
 YES, NO, CANCEL = "yes", "no", "cancel"
@@ -25,7 +23,7 @@ def plain(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def answer_words() -> dict[str, dict[str, frozenset[str]]]:
-    raw = yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(ANSWERS_FILE) or {}
     return {lang: {kind: frozenset(plain(w) for w in words or []) for kind, words in
                    entry.items()} for lang, entry in raw.items()}
 

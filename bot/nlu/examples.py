@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
+from bot.paths import read_yaml
 
 # [text](entity) or [text]{"entity": ..., "value": ...}: group 1 the text, 2 the entity of the
 # short form, 3 the JSON of the long form
@@ -15,7 +15,7 @@ ANNOTATION = re.compile(r"\[([^\]]+)\](?:\(([^)]+)\)|(\{[^}]*\}))")
 
 def annotated_examples(path: Path) -> Iterator[tuple[str, str]]:
     """(intent, example as written, annotations included) of every intent example."""
-    for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+    for block in (read_yaml(path) or {}).get("nlu", []):
         for line in (block.get("examples") or "").splitlines():
             line = line.strip()
             if line.startswith("- ") and block.get("intent"):

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
-from bot.paths import DATA_DIR, REPO_ROOT
+from bot.paths import DATA_DIR, REPO_ROOT, read_yaml
 
 LEXICON_DIR = DATA_DIR / "lexicon"
 PLACES_CSV = REPO_ROOT / "bot" / "directory" / "data" / "harrow_places.csv"
@@ -57,11 +55,16 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern:
 
 
 @cache
+def _lexicon_files(directory: Path = LEXICON_DIR) -> tuple[dict, ...]:
+    """Every language file's contents, in file name order (read once for both tables)."""
+    return tuple(read_yaml(path) or {} for path in sorted(directory.glob("*.yml")))
+
+
+@cache
 def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, re.Pattern]]]:
     """entity name -> [(canonical value, pattern)] merged over every language file."""
     merged: dict[str, dict[str, list[str]]] = {}
-    for path in sorted(directory.glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for raw in _lexicon_files(directory):
         for entity in ("spoken_language", "access", "ordinal"):
             for value, phrases in (raw.get(entity) or {}).items():
                 merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
@@ -101,8 +104,7 @@ _NOT_A_PLACE = re.compile(r"[\s-]+(council|carers|borough|services?)\b", re.IGNO
 def _place_aliases(directory: Path = LEXICON_DIR) -> tuple[dict[str, str], re.Pattern | None]:
     """alias key -> canonical area name, and one pattern matching every alias."""
     aliases: dict[str, str] = {}
-    for path in sorted(directory.glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for raw in _lexicon_files(directory):
         for name, written in (raw.get("place") or {}).items():
             for alias in written or []:
                 if str(alias).strip():

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from bot.paths import DATA_DIR
+from bot.paths import DATA_DIR, read_yaml
 
 SAFETY_DIR = DATA_DIR / "safety"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
@@ -48,7 +46,7 @@ def normalise(text: str) -> str:
 
 
 def _compile(path: Path) -> Lexicon:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path) or {}
     try:
         patterns = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("patterns", []))
         exclusions = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("exclusions", []))

@@ -116,3 +116,23 @@ def test_language_chosen_in_metadata_is_used_for_replies(servers):
     services = Resident(servers.webhook, metadata={"language": "ur"}).say(
         "I need an interpreter for my mother")[0]
     assert services["custom"]["language"] == "ur" and services["custom"]["dir"] == "rtl"
+
+
+def test_both_servers_warmed_up_before_the_first_resident(servers):
+    """Each server's first-message work is done at start (bot.warm_up), so the first resident
+    does not wait for it; the servers' logs say so."""
+    import time
+
+    from tests.live.conftest import ARTIFACTS
+
+    deadline = time.monotonic() + 60
+    while True:
+        rasa_log = (ARTIFACTS / "rasa.log").read_text(encoding="utf-8", errors="replace")
+        actions_log = (ARTIFACTS / "actions.log").read_text(encoding="utf-8", errors="replace")
+        if ("Warmed up the model" in rasa_log and "Warmed up the action server" in actions_log) \
+                or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert "Warmed up the model in" in rasa_log
+    assert "Warming up the model failed" not in rasa_log
+    assert "Warmed up the action server in" in actions_log
