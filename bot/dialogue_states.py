@@ -172,6 +172,14 @@ def _thawed(state: tuple | dict) -> dict:
     return {sub[0]: dict(zip(sub[1::2], sub[2::2])) for sub in state}
 
 
+def _featurization_marks(events: list) -> tuple:
+    """Whether each message among ``events`` is read by text or by intent: Rasa marks that
+    on the message object itself (DefinePrevUserUtteredFeaturization, applied to any tracker
+    sharing the object), and it changes the message's state."""
+    return tuple(event.use_text_for_featurization for event in events
+                 if isinstance(event, UserUttered))
+
+
 def _newest(events: Any) -> float:
     return events[-1].timestamp if events else 0.0
 
@@ -261,6 +269,11 @@ class StatesCheckpoint:
         self._pending = applied[split:]  # the rest of the tracker it was made from
         self.seen = len(events)  # events of the longest tracker it has given states for
         self.newest = _newest(events)  # and the time of the newest event among them
+        # The last answer, with the events after the checkpoint it was worked out from (kept,
+        # so compared by identity) and their messages' featurization marks: the rule
+        # policy asks twice per prediction, memoization and TED with the same options, all
+        # for the same tracker. The caller copies what it hands out.
+        self._served: tuple[list, tuple, list] | None = None
 
     def goes_on(self, tracker: Any) -> bool:
         """The tracker's events start with those consumed, and Rasa applies the rest as
@@ -286,7 +299,14 @@ class StatesCheckpoint:
                 self.consumed = latest
                 self.key = _history_key(tracker, latest)
             rest = [events[i] for i in range(self.consumed, len(events))]
-        return self._with(rest)
+        served = self._served
+        marks = _featurization_marks(rest)
+        if served is not None and len(served[0]) == len(rest) and served[1] == marks \
+                and all(old is new for old, new in zip(served[0], rest)):
+            return served[2]
+        states = self._with(rest)
+        self._served = (rest, marks, states)
+        return states
 
     def _with(self, rest: list) -> list:
         """The states consumed, then those of ``rest`` replayed on a copy."""

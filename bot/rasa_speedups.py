@@ -1,4 +1,4 @@
-"""Eight measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
+"""Nine measured speed-ups of Rasa 3.6's server, installed when the assistant's channels load.
 
 1. Rasa validates every action server response with ``jsonschema.validate``, which checks the
 (constant) response schema against the JSON Schema meta-schema and builds a new validator
@@ -63,12 +63,20 @@ slots, latest action and active loop, sharing the (immutable in use) event objec
 replay does. The tracker store does the same with the conversations it keeps
 (bot.tracker_store), so a tracker it reads already holds its replay.
 
+9. The rule policy finds the rules that fit a conversation by going back through every one of
+its states, keeping the rules that fit each (``RulePolicy._get_possible_keys``), and parses
+each candidate rule from its JSON key again at every state. A rule shorter than the turns
+already checked fits whatever came before (Rasa's own check says so), so once every
+candidate left is shorter, the answer cannot change: the search stops there instead of
+walking the rest of the conversation, and each rule key is parsed once per process.
+
 Rasa is pinned (3.6.21); tests check the behaviour is unchanged
 (tests/assistant/test_rasa_speedups.py).
 """
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import time
 from functools import lru_cache
@@ -92,6 +100,7 @@ def _response_validator() -> Any:
 def install() -> None:
     """Every speed-up above (idempotent)."""
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.engine.graph import GraphSchema
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -103,6 +112,8 @@ def install() -> None:
     _replace(RemoteAction, "_action_call_format", _latest_turns_only)
     _replace(DialogueStateTracker, "applied_events", _remembered_applied_events)
     _replace(DialogueStateTracker, "copy", _continued_copy)
+    _replace(RulePolicy, "_get_possible_keys", _rule_search_stopping_early)
+    _replace(RulePolicy, "_rule_key_to_state", _parsed_once, static=True)
 
 
 def settle_loaded_model() -> None:
@@ -357,3 +368,40 @@ def _continued_copy(original: Any) -> Any:
             return replica(copied)
         return copied
     return copy
+
+
+@lru_cache(maxsize=16384)
+def _rule_states(rule_key: str) -> tuple:
+    """A rule's states from its lookup key (JSON), parsed once; never edited (read-only use,
+    see ``_parsed_once``)."""
+    return tuple(json.loads(rule_key))
+
+
+def _parsed_once(original: Any) -> Any:
+    """``RulePolicy._rule_key_to_state``: a new list of the rule's states, parsed once per
+    key. Rasa's two callers only read the states (``_is_rule_applicable``, and the active loop
+    of a rule's last state)."""
+    def _rule_key_to_state(rule_key: str) -> list:
+        return list(_rule_states(rule_key))
+    return _rule_key_to_state
+
+
+def _rule_search_stopping_early(original: Any) -> Any:
+    """``RulePolicy._get_possible_keys``: Rasa's loop over the states, newest first, keeping
+    the keys whose rule fits each, stopped once every key left is of a rule no longer than
+    the states already checked (for those, ``_is_rule_applicable`` is true)."""
+    def _get_possible_keys(self: Any, lookup: dict, states: list) -> set:
+        possible_keys = set(lookup.keys())
+        longest = max(map(_rule_length, possible_keys), default=0)
+        for index, state in enumerate(reversed(states)):
+            if index >= longest:
+                break
+            possible_keys = {key for key in possible_keys
+                             if self._is_rule_applicable(key, index, state)}
+            longest = max(map(_rule_length, possible_keys), default=0)
+        return possible_keys
+    return _get_possible_keys
+
+
+def _rule_length(rule_key: str) -> int:
+    return len(_rule_states(rule_key))

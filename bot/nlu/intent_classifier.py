@@ -20,7 +20,12 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.featurizers.featurizer import Featurizer
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    FEATURE_TYPE_SENTENCE,
+    INTENT,
+    INTENT_RANKING_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -31,9 +36,15 @@ MODEL_NAME = "intent_classifier"
 
 
 def _features(message: Message) -> sp.csr_matrix | None:
-    """The message's sentence-level sparse counts (all featurizers, concatenated by Rasa)."""
-    _, sentence = message.get_sparse_features(TEXT)
-    return None if sentence is None else sp.csr_matrix(sentence.features)
+    """The message's sentence-level sparse counts, every featurizer's side by side in the
+    order they ran: what ``message.get_sparse_features(TEXT)[1]`` gives, without Rasa
+    combining the (unused) token-level counts too and copying the first featurizer's
+    (a tenth of the time a message took to be understood)."""
+    sentence = [f.features for f in message.features
+                if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()]
+    if not sentence:
+        return None
+    return sp.csr_matrix(sentence[0] if len(sentence) == 1 else sp.hstack(sentence))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

@@ -426,3 +426,42 @@ def test_events_remember_their_fingerprint_but_messages_and_lists_do_not():
     assert dialogue_states._fingerprint(action)[1] == action.timestamp
     assert dialogue_states._event_hash(action) == hash(dialogue_states._worked_out(action))
     assert dialogue_states._event_hash(message) == hash(dialogue_states._worked_out(message))
+
+
+def test_the_same_tracker_asked_again_is_answered_from_the_last_answer(domain, monkeypatch):
+    """The rule policy asks twice per prediction, memoization and TED with the same options:
+    the states are worked out once per tracker state, and each answer is a copy."""
+    worked_out = []
+    real_with = dialogue_states.StatesCheckpoint._with
+
+    def counting(self, rest):
+        worked_out.append(1)
+        return real_with(self, rest)
+    monkeypatch.setattr(dialogue_states.StatesCheckpoint, "_with", counting)
+    tracker = DialogueStateTracker.from_events("again", interpreter_conversation(6),
+                                               slots=domain.slots)
+    tracker.update(user("any near Pinner", "inform_place", place="Pinner"))
+    answers = [tracker.past_states(domain) for _ in range(3)]
+    assert answers[0] == answers[1] == answers[2] == rasas_own(tracker, domain)
+    assert len(worked_out) == 1
+    assert answers[0] is not answers[1] and answers[0][-1] is not answers[1][-1]
+    tracker.update(SlotSet("place", "Pinner"))  # a new event: worked out again
+    assert tracker.past_states(domain) == rasas_own(tracker, domain)
+    assert len(worked_out) == 2
+
+
+def test_a_mark_put_on_a_shared_message_by_another_tracker_is_seen(domain):
+    """Copies share event objects, and Rasa marks the latest message on the object itself:
+    a mark applied through a copy changes this tracker's states too, with no new event on
+    it, and the answer follows (Rasa's own method sees the mark)."""
+    tracker = DialogueStateTracker.from_events("shared", interpreter_conversation(4),
+                                               slots=domain.slots)
+    tracker.update(user("carers please", "need_carers"))
+    options = {"ignore_rule_only_turns": True, "rule_only_data": {"slots": [], "loops": []}}
+    before = tracker.past_states(domain, **options)
+    assert before == rasas_own(tracker, domain, **options)
+    copy = DialogueStateTracker.from_events("shared", list(tracker.events), slots=domain.slots)
+    copy.update(DefinePrevUserUtteredFeaturization(True))  # by text, on the shared message
+    after = tracker.past_states(domain, **options)
+    assert after == rasas_own(tracker, domain, **options)
+    assert after != before

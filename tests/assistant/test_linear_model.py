@@ -77,3 +77,45 @@ def test_the_svm_solver_ranks_as_scikit_learns_svm_and_scales_its_scores(data):
 def test_an_unknown_solver_is_a_clear_error(data):
     with pytest.raises(ValueError, match="unknown solver 'adam'"):
         LinearTextModel.fit(*data, c=2, solver="adam")
+
+
+def _message_with_features(rng, featurizers: int, tokens: int):
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": "x " * tokens})
+    for index in range(featurizers):
+        width = int(rng.integers(5, 300))
+        for kind, rows in (("sequence", tokens), ("sentence", 1)):
+            counts = sp.random(rows, width, density=0.1, format="coo",
+                               random_state=int(rng.integers(1 << 30)))
+            counts.data = np.ceil(counts.data * 4)
+            message.features.append(Features(counts, kind, "text", f"counts_{index}"))
+    # features the classifier must not read: dense, and of another attribute
+    message.features.append(Features(np.ones((1, 7)), "sentence", "text", "dense"))
+    message.features.append(Features(sp.coo_matrix(np.ones((1, 3))), "sentence", "intent",
+                                      "other"))
+    return message
+
+
+def test_the_classifier_reads_the_sentence_counts_rasa_combines():
+    """bot.nlu.intent_classifier._features equals Rasa's get_sparse_features(TEXT)[1], as a
+    CSR matrix, for one to four featurizers."""
+    from bot.nlu.intent_classifier import _features
+
+    rng = np.random.default_rng(7)
+    for featurizers in (1, 2, 3, 4):
+        for tokens in (1, 5):
+            message = _message_with_features(rng, featurizers, tokens)
+            ours = _features(message)
+            rasas = sp.csr_matrix(message.get_sparse_features("text")[1].features)
+            assert ours.shape == rasas.shape and ours.dtype == rasas.dtype
+            assert (ours != rasas).nnz == 0
+
+
+def test_no_sentence_counts_means_no_features():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.intent_classifier import _features
+
+    assert _features(Message(data={"text": "hello"})) is None

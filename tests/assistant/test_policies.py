@@ -90,3 +90,83 @@ def test_the_cache_is_bounded(loaded, trackers):
     finally:
         policy.config["cache_size"] = size
         policy._remembered.clear()
+
+
+@pytest.fixture(scope="module")
+def rule_policy(trained_model, tmp_path_factory):
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    from bot.rasa_speedups import install
+
+    install()
+    storage, metadata = LocalModelStorage.from_model_archive(
+        tmp_path_factory.mktemp("rules"), trained_model)
+    schema = next(node for node in metadata.predict_schema.nodes.values()
+                  if node.uses is RulePolicy)
+    policy = RulePolicy.load({**RulePolicy.get_default_config(), **schema.config}, storage,
+                             Resource(schema.resource.name),
+                             ExecutionContext(metadata.predict_schema, metadata.model_id))
+    return policy, metadata.domain
+
+
+def _long_conversations(domain) -> list:
+    """Conversations far longer than any rule: 15 needs, each answered, then a question."""
+    from rasa.shared.core.events import SessionStarted, SlotSet, UserUttered
+
+    events = [ActionExecuted("action_session_start"), SessionStarted(),
+              ActionExecuted("action_listen")]
+    for turn in range(15):
+        events += [UserUttered(f"carers {turn}", {"name": "need_carers", "confidence": 1.0}),
+                   SlotSet("category", "carers"), ActionExecuted("action_find_services"),
+                   ActionExecuted("action_listen")]
+    events.append(UserUttered("thanks", {"name": "thank", "confidence": 1.0}))
+    return [DialogueStateTracker.from_events("long", events[:end], slots=domain.slots)
+            for end in range(len(events) - 12, len(events) + 1)]
+
+
+def test_the_rule_search_stopping_early_finds_rasas_rules(rule_policy, trackers):
+    """For the states of every story prefix and of long conversations, by text and by intent:
+    the same rules as Rasa's search through every state, in both of the policy's lookups;
+    and the policy's prediction is unchanged."""
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+
+    from bot.rasa_speedups import _rule_length
+
+    policy, domain = rule_policy
+    search = RulePolicy._get_possible_keys
+    assert search.__wrapped__ is not search  # the speed-up is installed
+    found = checked = stopped = 0
+    for tracker in [*trackers, *_long_conversations(domain)]:
+        for by_text in (True, False):
+            states = policy._prediction_states(tracker, domain, by_text,
+                                               rule_only_data=policy._get_rule_only_data())
+            for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+                ours = search(policy, lookup, states)
+                assert ours == search.__wrapped__(policy, lookup, states), tracker.sender_id
+                found += bool(ours)
+                checked += 1
+                stopped += len(states) > max(map(_rule_length, lookup), default=0)
+    assert found > 50 and checked == 4 * (len(trackers) + 13)
+    assert stopped > 20  # conversations longer than every rule: where the search stops early
+
+
+def test_the_rule_search_stopping_early_checks_each_rules_oldest_state(rule_policy):
+    """Every rule's own states, as they are, after a conversation start, and with the
+    oldest state another action's: whether the rule fits hangs on its oldest state, the
+    last one the search checks before it stops."""
+    import json
+
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+
+    policy, _ = rule_policy
+    search = RulePolicy._get_possible_keys
+    differed = 0
+    for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+        for key in lookup:
+            states = json.loads(key)
+            other = [{"prev_action": {"action_name": "action_not_in_any_rule"}}, *states[1:]]
+            for variant in (states, [{}, *states], other, [{}, *other]):
+                ours = search(policy, lookup, variant)
+                assert ours == search.__wrapped__(policy, lookup, variant), key
+                differed += key not in ours
+    assert differed > 20

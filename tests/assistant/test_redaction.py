@@ -8,6 +8,8 @@ import time
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -16,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bot.conversations import forget_conversation
 from bot.safety.redact import (
+    MAYBE_PERSONAL,
     RedactingLogRecordFactory,
     redact_event,
     redact_text,
@@ -220,3 +223,54 @@ def test_a_personal_form_answer_is_not_kept_at_all():
     assert stored[0]["text"] == ANSWER_GIVEN and stored[1]["value"] == "given"
     assert stored[3]["text"] == PRIVATE_REPLY and stored[3]["data"]["buttons"]
     assert stored[4]["text"] == "thanks"  # other messages as they were
+
+
+def _masked_by_every_pattern(text: str) -> str:
+    """redact_text as it was before the digit counts and the remembered texts: every pattern
+    tried on every text with a digit or an "@"."""
+    from bot.safety.redact import PATTERNS, POSTCODE
+
+    if not text or not MAYBE_PERSONAL.search(text):
+        return text
+    for _name, pattern, marker in PATTERNS:
+        text = pattern.sub(marker, text)
+    return POSTCODE.sub(lambda m: f"{m.group(1).upper()} [postcode]", text)
+
+
+_PIECES = st.sampled_from([
+    "0", "1", "2", "9", "٣", "07700 900123", "+44 ", "0044", "(0)", "(020) ", "7946", "-", ".",
+    "/", " ", "@", "a.b@example.co.uk", "QQ", "C", "HA1", " 2AB", "ha3 7xx", "12/03/1956",
+    "1956-03-12", "3rd March ", "1956", "943 476 5919", "mine is ", "svc-", "x", "A", "\t"])
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_masking_equals_trying_every_pattern(text):
+    """Skipping a pattern that needs more digits than a text has, and remembering texts with
+    nothing to mask, change no result (checked twice: the second call may be remembered)."""
+    expected = _masked_by_every_pattern(text)
+    assert redact_text(text) == expected
+    assert redact_text(text) == expected
+
+
+def test_the_minimum_digit_counts_are_tight_enough():
+    """Each count is at most the digits of a shortest text the pattern masks."""
+    from bot.safety.redact import MIN_DIGITS, PATTERNS, POSTCODE, POSTCODE_MIN_DIGITS
+
+    shortest = {"email": "a@b.co", "phone": "0123456789", "ni_number": "QQ123456C",
+                "nhs_number": "9434765919", "date_of_birth": "1/2/56"}
+    for name, pattern, _marker in PATTERNS:
+        assert pattern.fullmatch(shortest[name]), name
+        assert sum(c.isdigit() for c in shortest[name]) == MIN_DIGITS[name], name
+    assert POSTCODE.fullmatch("A1 1AA") and POSTCODE_MIN_DIGITS == 2
+
+
+def test_only_texts_with_nothing_masked_are_remembered():
+    import bot.safety.redact as redact
+
+    personal = f"call me on 07700 900{uuid.uuid4().int % 1000:03d}"
+    clean = f"model {uuid.uuid4().hex}1"
+    assert redact_text(personal) != personal
+    assert redact_text(clean) == clean
+    assert personal not in redact._NOTHING_TO_MASK and clean in redact._NOTHING_TO_MASK
+    assert len(redact._NOTHING_TO_MASK) <= redact._REMEMBERED_TEXTS
