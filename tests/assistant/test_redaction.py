@@ -266,7 +266,7 @@ def test_the_minimum_digit_counts_are_tight_enough():
 
 
 def test_only_texts_with_nothing_masked_are_remembered():
-    import bot.safety.redact as redact
+    from bot.safety import redact
 
     personal = f"call me on 07700 900{uuid.uuid4().int % 1000:03d}"
     clean = f"model {uuid.uuid4().hex}1"
