@@ -68,7 +68,9 @@ its states, keeping the rules that fit each (``RulePolicy._get_possible_keys``),
 each candidate rule from its JSON key again at every state. A rule shorter than the turns
 already checked fits whatever came before (Rasa's own check says so), so once every
 candidate left is shorter, the answer cannot change: the search stops there instead of
-walking the rest of the conversation, and each rule key is parsed once per process.
+walking the rest of the conversation, and each rule key is parsed once per process. At the
+newest state, where every rule is a candidate, only the rules asking for the conversation's
+previous action (or for none) are checked: the others cannot fit it.
 
 Rasa is pinned (3.6.21); tests check the behaviour is unchanged
 (tests/assistant/test_rasa_speedups.py).
@@ -389,18 +391,51 @@ def _parsed_once(original: Any) -> Any:
 def _rule_search_stopping_early(original: Any) -> Any:
     """``RulePolicy._get_possible_keys``: Rasa's loop over the states, newest first, keeping
     the keys whose rule fits each, stopped once every key left is of a rule no longer than
-    the states already checked (for those, ``_is_rule_applicable`` is true)."""
+    the states already checked (for those, ``_is_rule_applicable`` is true). At the newest
+    state only the rules that can fit it are checked: those whose newest state asks for the
+    conversation's previous action, or for none (``_rule_index``)."""
     def _get_possible_keys(self: Any, lookup: dict, states: list) -> set:
         possible_keys = set(lookup.keys())
-        longest = max(map(_rule_length, possible_keys), default=0)
+        by_action, longest = _rule_index(lookup)
         for index, state in enumerate(reversed(states)):
             if index >= longest:
                 break
-            possible_keys = {key for key in possible_keys
-                             if self._is_rule_applicable(key, index, state)}
+            if index == 0:
+                action = (state.get("prev_action") or {}).get("action_name")
+                pool = [*by_action.get(None, ()), *(by_action.get(action, ()) if action else ())]
+            else:
+                pool = possible_keys
+            possible_keys = {key for key in pool if self._is_rule_applicable(key, index, state)}
             longest = max(map(_rule_length, possible_keys), default=0)
         return possible_keys
     return _get_possible_keys
+
+
+_RULE_INDEXES: dict[int, tuple[tuple, dict, int]] = {}
+
+
+def _rule_index(lookup: dict) -> tuple[dict, int]:
+    """A lookup's keys grouped by the previous action their rule's newest state asks for
+    (None: none, or that it is not set), and its longest rule; remembered per lookup while
+    its keys stay the same. A rule asking for an action fits a state only if the state's
+    previous action is that one (``RulePolicy._does_rule_match_state``)."""
+    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
+
+    keys = tuple(lookup)
+    remembered = _RULE_INDEXES.get(id(lookup))
+    if remembered is not None and remembered[0] == keys:
+        return remembered[1], remembered[2]
+    by_action: dict = {}
+    for key in keys:
+        rule = _rule_states(key)
+        asked = (rule[-1].get("prev_action") or {}).get("action_name") if rule else None
+        by_action.setdefault(asked if asked and asked != SHOULD_NOT_BE_SET else None,
+                             []).append(key)
+    longest = max(map(_rule_length, keys), default=0)
+    if len(_RULE_INDEXES) >= 16:
+        _RULE_INDEXES.clear()
+    _RULE_INDEXES[id(lookup)] = (keys, by_action, longest)
+    return by_action, longest
 
 
 def _rule_length(rule_key: str) -> int:

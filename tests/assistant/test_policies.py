@@ -151,9 +151,10 @@ def test_the_rule_search_stopping_early_finds_rasas_rules(rule_policy, trackers)
 
 
 def test_the_rule_search_stopping_early_checks_each_rules_oldest_state(rule_policy):
-    """Every rule's own states, as they are, after a conversation start, and with the
-    oldest state another action's: whether the rule fits hangs on its oldest state, the
-    last one the search checks before it stops."""
+    """Every rule's own states, as they are, after a conversation start, with the oldest
+    state another action's (whether the rule fits hangs on its oldest state, the last one the
+    search checks before it stops), and with the newest state's previous action another (the
+    rules checked at the newest state are chosen by it)."""
     import json
 
     from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
@@ -165,8 +166,34 @@ def test_the_rule_search_stopping_early_checks_each_rules_oldest_state(rule_poli
         for key in lookup:
             states = json.loads(key)
             other = [{"prev_action": {"action_name": "action_not_in_any_rule"}}, *states[1:]]
-            for variant in (states, [{}, *states], other, [{}, *other]):
+            newest = [{**state, "prev_action": {"action_name": action}}
+                      for action in ("action_listen", "action_not_in_any_rule")
+                      for state in states[-1:]]
+            for variant in (states, [{}, *states], other, [{}, *other],
+                            *([*states[:-1], state] for state in newest)):
                 ours = search(policy, lookup, variant)
                 assert ours == search.__wrapped__(policy, lookup, variant), key
                 differed += key not in ours
     assert differed > 20
+
+
+def test_the_rule_search_keeps_rules_that_ask_for_no_previous_action(rule_policy):
+    """Rules whose newest state asks for no previous action (a conversation start, an empty
+    rule, an action that must not be set) are candidates at every newest state: none is in
+    this model, so a lookup of them, against states with and without a previous action."""
+    import json
+
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
+
+    policy, _ = rule_policy
+    search = RulePolicy._get_possible_keys
+    greet = {"user": {"intent": "greet"}}
+    listened = {"prev_action": {"action_name": "action_listen"}, **greet}
+    rules = [[greet], [], [{"prev_action": {"action_name": SHOULD_NOT_BE_SET}, **greet}],
+             [listened], [{"prev_action": {"action_text": "hello"}, **greet}], [{}, listened]]
+    lookup = {json.dumps(rule): "utter_greet" for rule in rules}
+    for states in ([greet], [listened], [{"prev_action": {"action_text": "hello"}, **greet}],
+                   [], [{}, listened], [{"prev_action": {"action_name": "utter_greet"}}]):
+        ours = search(policy, lookup, states)
+        assert ours == search.__wrapped__(policy, lookup, states), states
