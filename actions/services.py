@@ -18,14 +18,11 @@ from bot.dialogue import (
     search_turn,
     translated_turn,
 )
-from bot.directory.db import session_factory
+from bot.directory.db import open_session
 from bot.i18n.languages import reply_language
 from bot.i18n.translate import MachineTranslator
 
-
-def _sessions():
-    """A directory session, opened lazily so connection errors reach bot.dialogue's handler."""
-    return session_factory()()
+_sessions = open_session  # what every action searches and stores through
 
 
 TRANSLATOR = MachineTranslator(_sessions)

@@ -26,10 +26,10 @@ def main() -> None:
     host = os.environ.get("ACTIONS_HOST", "127.0.0.1")
     port = int(os.environ.get("ACTIONS_PORT", "5055"))
     app = build_app()
-    from bot.directory.db import session_factory
+    from bot.directory.db import open_session
     from bot.warm_up import warm_action_server
 
-    warm_action_server(lambda: session_factory()())  # the directory the actions search
+    warm_action_server(open_session)  # the directory the actions search
     app.run(host=host, port=port, workers=1, access_log=False, motd=False)
 
 

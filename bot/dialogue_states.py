@@ -52,6 +52,14 @@ from rasa.shared.core.events import (
 # (Classes, not names: Rasa's own checks are isinstance, and rasa.core.test makes subclasses.)
 _NOT_APPENDED = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)
 
+# The replay tracker needs no event history of its own to give a state (slots, latest
+# message, latest action and active loop are attributes); a short one keeps memory bounded.
+_REPLAY_HISTORY = 8
+CHECKPOINTS = 3000  # conversations x option sets kept per process
+# Below this many events a whole replay costs less than keeping a checkpoint (and the
+# trackers policies make of a conversation's last few turns stay out of the store).
+MIN_EVENTS = 40
+
 
 def loop_names(events: Any) -> set:
     """Names of the loops (forms) the events activate: Rasa folds their earlier runs away."""
@@ -63,13 +71,6 @@ def only_appended(events: Any, loops: set) -> bool:
     session, rewind or loop change among them, and no run of a loop in ``loops``."""
     return not any(isinstance(event, _NOT_APPENDED) or (
         isinstance(event, ActionExecuted) and event.action_name in loops) for event in events)
-# The replay tracker needs no event history of its own to give a state (slots, latest
-# message, latest action and active loop are attributes); a short one keeps memory bounded.
-_REPLAY_HISTORY = 8
-CHECKPOINTS = 3000  # conversations x option sets kept per process
-# Below this many events a whole replay costs less than keeping a checkpoint (and the
-# trackers policies make of a conversation's last few turns stay out of the store).
-MIN_EVENTS = 40
 
 
 def _plain(value: Any) -> Any:

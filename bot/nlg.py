@@ -137,9 +137,9 @@ def crisis_reply(lang: str = SOURCE_LANGUAGE) -> dict:
 
 @lru_cache(maxsize=1)
 def _translator():
-    from bot.directory.db import session_factory
+    from bot.directory.db import open_session
     from bot.i18n.translate import MachineTranslator
-    return MachineTranslator(lambda: session_factory()())
+    return MachineTranslator(open_session)
 
 
 def machine_translated_reply(reply: dict, lang: str, translator=None) -> dict:

@@ -30,8 +30,7 @@ WARM_UP_MESSAGES = {
     "so": "waxaan u baahanahay turjumaan hooyaday",
 }
 WARM_UP_SENDER = "harrow-warm-up"
-
-_warmed: set[int] = set()
+_WARMED = "_harrow_warmed_up"  # set on an agent once it is warmed
 
 
 async def warm_up(agent: Any) -> float | None:
@@ -39,9 +38,9 @@ async def warm_up(agent: Any) -> float | None:
     it, if it is a fixed reply) after the first, once per loaded agent. Seconds taken, or
     None if this agent was warmed already or has no model. A failure is logged, never
     raised: the server answers without being warm."""
-    if id(agent) in _warmed or not agent.is_ready():
+    if getattr(agent, _WARMED, False) or not agent.is_ready():
         return None
-    _warmed.add(id(agent))
+    setattr(agent, _WARMED, True)
     started = time.perf_counter()
     try:
         parsed = [await agent.parse_message(text) for text in WARM_UP_MESSAGES.values()]

@@ -84,6 +84,13 @@ def session_factory(url: str | None = None) -> sessionmaker:
         return _FACTORIES[target]
 
 
+def open_session() -> Session:
+    """A session on the configured directory (``database_url()`` when called), for code that
+    takes a session factory: nothing connects until it is called, so a connection error
+    reaches the caller's own handler (bot.dialogue's, the translator's)."""
+    return session_factory()()
+
+
 def dispose_engines(url: str | None = None) -> None:
     """Close and forget the cached engine for ``url``, or every cached engine."""
     with _LOCK:
