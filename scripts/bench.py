@@ -12,6 +12,8 @@ Measures, with the real servers on free ports and the bundled directory:
     configuration: PostgreSQL tracker store, Redis lock store, one action server), checking
     that every message was stored once; and a profile of one server under 50 residents
     (cProfile, time grouped by package) — where the time goes.
+Each run also records how fast the machine was (a ten-million-step Python loop, before and
+after), because this VM's speed drifts and every figure with it.
 Results go to results/bench.json and a table on stdout. Goals (README): p50 <= 60 ms and
 p95 <= 150 ms sequential; training <= 5 min; one server >= 30 messages/s at p95 <= 500 ms
 with 50 residents, and two servers lose nothing.

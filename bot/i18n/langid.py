@@ -35,7 +35,7 @@ MODELS_DIR = REPO_ROOT / "models"
 NGRAMS = (1, 4)
 # A linear SVM, its scores x 3 before the softmax, instead of logistic regression (C = 10):
 # chosen by 3-fold cross-validation of the first-message rule on the training data only
-# (README: Languages). At the same thresholds, English replies in English as often (0.960 ->
+# (README: Measured). At the same thresholds, English replies in English as often (0.960 ->
 # 0.962) and every other language more often (+0.4 to +1.1 points: Gujarati 0.920 -> 0.931,
 # Urdu 0.955 -> 0.964); scale 4 or 6 gained more elsewhere but cost English 1-3 points.
 MODEL_SETTINGS = {"c": 1.0, "solver": "linear_svc", "scale": 3.0}
