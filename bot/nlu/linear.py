@@ -70,7 +70,8 @@ class LinearTextModel:
         return weighted
 
     def probabilities(self, counts: sp.spmatrix) -> np.ndarray:
-        """(n_messages, n_classes) probabilities, rows summing to 1."""
+        """(n_messages, n_classes) probabilities, rows summing to 1 (uniform for a message
+        with no known feature)."""
         # only the columns a message uses: a few hundred of the coefficient matrix's columns
         weighted = self.weigh(counts)
         scores = np.zeros((weighted.shape[0], len(self.classes)), dtype=np.float64)
@@ -79,6 +80,10 @@ class LinearTextModel:
             columns = weighted.indices[start:end]
             scores[row] = self.coef[:, columns] @ weighted.data[start:end]
         scores += self.intercept
+        # a message none of whose features the model knows (another script, emoji only) has
+        # no evidence for any class: every class equally likely, not the intercepts' favourite
+        # (which said "goodbye" to a request in Hindi)
+        scores[np.diff(weighted.indptr) == 0] = 0.0
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)

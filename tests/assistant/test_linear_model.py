@@ -27,10 +27,17 @@ def test_probabilities_equal_scikit_learns_own(data):
     assert model.classes == tuple(reference.classes_)
 
 
-def test_a_message_with_no_known_features_still_gets_a_distribution(data):
-    model = LinearTextModel.fit(*data, c=10)
-    empty = model.probabilities(sp.csr_matrix((1, 2000)))
-    assert empty.shape == (1, 5) and np.isclose(empty.sum(), 1.0)
+def test_a_message_with_no_known_features_is_equally_likely_any_class(data):
+    """No evidence, no favourite: the intercepts alone once answered a request in Hindi (no
+    feature the model knew) with "goodbye" above the fallback threshold."""
+    counts, labels = data
+    for solver, scale in (("saga", 1.0), ("linear_svc", 6.0)):
+        model = LinearTextModel.fit(counts, labels, c=10, solver=solver, scale=scale)
+        assert np.ptp(model.intercept) > 0  # the intercepts alone would pick a class
+        rows = model.probabilities(sp.vstack([sp.csr_matrix((1, 2000)), counts[:1]]).tocsr())
+        assert rows.shape == (2, 5) and np.allclose(rows.sum(axis=1), 1.0)
+        assert np.allclose(rows[0], 1 / 5)
+        assert rows[1].max() > 1 / 5 + 0.05  # a message with features still has a favourite
 
 
 def test_save_and_load_round_trip_without_pickle(data, tmp_path):
