@@ -177,6 +177,13 @@ except ImportError:  # pragma: no cover
     NaturalLanguageGenerator = object  # type: ignore[misc,assignment]
 
 
+# Who put a ``reply_language`` entity on a message that chose its language: LanguageRequest
+# ("can we speak Urdu?"), Rasa's payload parser for a language button
+# (/choose_language{"reply_language": "ro"}, extractor RegexMessageHandler), or nobody (a
+# tracker built by hand). The LanguageDetector's switches are detections, not choices.
+CHOICE_EXTRACTORS = ("LanguageRequest", "RegexMessageHandler", None)
+
+
 class CatalogNLG(NaturalLanguageGenerator):  # type: ignore[misc]
     """Rasa NLG that renders domain responses through bot.nlg, in the Rasa process."""
 
@@ -192,7 +199,7 @@ class CatalogNLG(NaturalLanguageGenerator):  # type: ignore[misc]
         latest = getattr(tracker, "latest_message", None)
         # chosen by a "can we speak Urdu?" message or a language button (not by detection)
         chosen = any(e.get("entity") == "reply_language"
-                     and e.get("extractor") in ("LanguageRequest", None)
+                     and e.get("extractor") in CHOICE_EXTRACTORS
                      for e in (getattr(latest, "entities", None) or []))
         slots = tracker.current_slot_values()
         reply = render_response(responses, utter_action, slots, chosen)

@@ -9,7 +9,7 @@ from bot.channels.rest import (
     text_for_pipeline,
 )
 from bot.council import council_contact
-from bot.i18n.catalog import Catalog, Entry, load_catalog
+from bot.i18n.catalog import Catalog, Entry, load_catalog, render
 from bot.nlg import crisis_reply, domain_responses, render_response
 from bot.paths import REPO_ROOT
 
@@ -117,6 +117,36 @@ def test_rasa_nlg_uses_the_responses_rasa_passes_in():
     reply = asyncio.run(nlg.generate("utter_crisis", tracker, "rest",
                                      domain_responses=domain.responses))
     assert "116 123" in reply["text"] and reply["custom"]["type"] == "crisis"
+
+
+def test_a_language_button_gets_the_confirmation_not_the_menu_again():
+    """The widget's language picker sends /choose_language{"reply_language": "ro"}: Rasa's
+    payload parser marks that entity as its own, and the reply confirms the choice."""
+    from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlg import CatalogNLG
+
+    domain = Domain.load(str(REPO_ROOT / "domain.yml"))
+    parsed = RegexMessageHandler().process(
+        [Message(data={"text": '/choose_language{"reply_language": "ro"}'})], domain)[0]
+    entities = parsed.get("entities")
+    assert entities and entities[0]["extractor"] == "RegexMessageHandler"
+    tracker = DialogueStateTracker.from_events("resident", [
+        UserUttered(parsed.get("text"), parsed.get("intent"), entities),
+        SlotSet("language", "ro")], slots=domain.slots)
+    nlg = CatalogNLG(endpoint_config=None, domain=None)
+    reply = asyncio.run(nlg.generate("utter_language_menu", tracker, "rest",
+                                     domain_responses=domain.responses))
+    assert reply["text"] == render("language.changed", "ro", language="Română")
+    detected = [{**entities[0], "extractor": "LanguageDetector"}]
+    tracker.update(UserUttered("salut, am nevoie de ajutor", parsed.get("intent"), detected))
+    reply = asyncio.run(nlg.generate("utter_language_menu", tracker, "rest",
+                                     domain_responses=domain.responses))
+    assert reply["text"] != render("language.changed", "ro", language="Română")
 
 
 def test_fixed_replies_come_in_the_conversation_language():
