@@ -219,6 +219,23 @@ def _name_words(name: str) -> set[str]:
             if len(w) > 2 and w not in _STOPWORDS}
 
 
+def ordinal_beyond_the_list(services: list[dict], entities: list[dict]) -> int | None:
+    """The number the resident asked for ("the third one") when the list is shorter and no
+    other number they gave is in it: they are told so, not given another service."""
+    beyond = None
+    for value in entity_values(entities, "ordinal"):
+        try:
+            index = int(value)
+        except ValueError:
+            continue
+        position = index - 1 if index > 0 else len(services) + index
+        if 0 <= position < len(services):
+            return None
+        if index > 0 and beyond is None:
+            beyond = index
+    return beyond
+
+
 def pick_services(services: list[dict], entities: list[dict], text: str,
                   focused: str | None = None) -> list[dict]:
     """The listed service(s) the resident means: by ordinal, by name, else the one they last
@@ -275,6 +292,10 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     except Exception:
         logger.exception("directory lookup failed")
         return Turn([directory_error_message(lang)])
+    beyond = ordinal_beyond_the_list(services, entities) if services else None
+    if beyond is not None:
+        return Turn([text_message(render("detail.no_such_number", lang, count=len(services),
+                                         number=beyond))])
     chosen = pick_services(services, entities, text, focused)
     if not chosen:
         return Turn([text_message(render("detail.none_listed", lang))])

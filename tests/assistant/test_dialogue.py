@@ -9,6 +9,7 @@ from bot.dialogue import (
     pick_services,
     search_turn,
 )
+from bot.i18n.catalog import render
 from bot.nlu.lexicon import find_entities
 
 
@@ -141,6 +142,24 @@ def test_hours_and_address_questions(sessions):
                         "where is the first one", ids, "en", sessions)
     assert first["postcode"] in where.messages[0]["text"]
     assert "openstreetmap.org" in where.messages[0]["text"]
+
+
+def test_a_number_beyond_the_list_is_said_to_be_so_not_answered_with_another(sessions):
+    first = search_turn("need_carers", [], SearchFilters(), "en", sessions)
+    ids = first.slots["listed_services"][:2]
+    third = [{"entity": "ordinal", "value": "3"}]
+    turn = detail_turn("ask_phone", third, "phone number of the third one", ids, "en", sessions)
+    assert turn.messages[0]["text"] == render("detail.no_such_number", "en", count=2, number=3)
+    assert "custom" not in turn.messages[0] and not turn.slots
+    polish = detail_turn("ask_phone", third, "numer do trzeciej", ids, "pl", sessions)
+    assert "nie ma numeru 3" in polish.messages[0]["text"]
+    # a number in the list still wins over one beyond it; "the last one" is always in it
+    both = [{"entity": "ordinal", "value": "5"}, {"entity": "ordinal", "value": "2"}]
+    assert detail_turn("ask_phone", both, "", ids, "en", sessions).messages[0]["custom"][
+        "services"][0]["id"] == ids[1]
+    last = detail_turn("ask_phone", [{"entity": "ordinal", "value": "-1"}], "", ids, "en",
+                       sessions)
+    assert last.messages[0]["custom"]["services"][0]["id"] == ids[1]
 
 
 def test_question_without_listed_services_asks_for_a_need(sessions):
