@@ -146,19 +146,21 @@ def _places(text: str, claims: _Claims) -> None:
     for match in POSTCODE_RE.finditer(text):
         claims.offer(FoundEntity("place", normalise_postcode(match.group(0)),
                                  match.start(), match.end(), match.group(0)))
+    # Area names from the place table, and the same areas as residents write them in other
+    # languages and scripts (data/lexicon/<lang>.yml `place`), longest first: "نارتھ ہیرو" is
+    # North Harrow, not Harrow, and "centrul Harrow" the town centre, not the borough.
+    candidates = []
     pattern = _place_pattern()
     for match in pattern.finditer(text) if pattern is not None else ():
-        if not _NOT_A_PLACE.match(text, match.end()):
-            name = place_names().get(place_key(match.group(0)), match.group(0))
-            claims.offer(FoundEntity("place", name, match.start(), match.end(), match.group(0)))
-    # The same areas as residents write them in other scripts (data/lexicon/<lang>.yml `place`):
-    # one pattern, longest alias first, so "نارتھ ہیرو" is North Harrow, not Harrow.
+        candidates.append((match, place_names().get(place_key(match.group(0)), match.group(0))))
     aliases, alias_pattern = _place_aliases()
     for match in alias_pattern.finditer(text) if alias_pattern is not None else ():
+        name = aliases[place_key(match.group(0))]
+        candidates.append((match, place_names().get(place_key(name), name)))
+    for match, name in sorted(candidates, key=lambda c: (c[0].start() - c[0].end(),
+                                                         c[0].start())):
         if not _NOT_A_PLACE.match(text, match.end()):
-            name = aliases[place_key(match.group(0))]
-            claims.offer(FoundEntity("place", place_names().get(place_key(name), name),
-                                     match.start(), match.end(), match.group(0)))
+            claims.offer(FoundEntity("place", name, match.start(), match.end(), match.group(0)))
 
 
 def find_entities(text: str) -> list[FoundEntity]:

@@ -1,4 +1,6 @@
 """Entities a resident types to narrow a list come out as canonical codes."""
+import pytest
+
 from bot.nlu.lexicon import find_entities, normalise_postcode
 
 
@@ -58,3 +60,15 @@ def test_arabizi_words_with_digits_are_not_postcodes():
     for text in ("ma3 7ad", "mu23ad", "yo23od", "ana 3ayez 7ad"):
         assert not [e for e in find_entities(text) if e.entity == "place"], text
     assert [e.value for e in find_entities("SW1A 1AA")] == ["SW1A 1AA"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ro", "gu", "ta", "pl", "ar", "ur", "pt", "so"])
+def test_a_narrowing_buttons_label_typed_out_narrows_as_the_button_does(lang):
+    """On a plain-text channel (or in the shell) residents type the button they see."""
+    from bot.i18n.catalog import render
+
+    for key, expected in (("narrow.button_open_now", ("open_now", "true")),
+                          ("narrow.button_wheelchair", ("access", "wheelchair")),
+                          ("narrow.button_near_town", ("place", "Harrow town centre"))):
+        label = render(key, lang)
+        assert [(e.entity, e.value) for e in find_entities(label)] == [expected], (lang, label)
