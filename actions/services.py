@@ -48,12 +48,14 @@ async def _in_language(lang: str, make_turn: Callable[..., Turn], *args: Any) ->
         lambda: translated_turn(make_turn(*args), lang, TRANSLATOR))
 
 
-async def _search(tracker: Tracker, intent: str | None) -> Turn:
+async def _search(tracker: Tracker, intent: str | None,
+                  confidence: float | None = None) -> Turn:
     """Services for ``intent`` (a need, or a narrowing follow-up) in the conversation."""
     lang = _language(tracker)
     return await _in_language(lang, search_turn, intent,
                               tracker.latest_message.get("entities", []),
-                              filters_from_slots(tracker.slots), lang, _sessions, TRANSLATOR)
+                              filters_from_slots(tracker.slots), lang, _sessions, TRANSLATOR,
+                              confidence)
 
 
 class ActionFindServices(Action):
@@ -62,7 +64,8 @@ class ActionFindServices(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
-        turn = await _search(tracker, tracker.latest_message.get("intent", {}).get("name"))
+        intent = tracker.latest_message.get("intent") or {}
+        turn = await _search(tracker, intent.get("name"), intent.get("confidence"))
         return _send(turn, dispatcher)
 
 

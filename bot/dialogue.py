@@ -83,6 +83,24 @@ def category_for_intent(intent: str | None) -> str | None:
     return None
 
 
+NARROWING_ENTITIES = ("place", "spoken_language", "access", "open_now")
+# Below this confidence, a need other than the one listed, in a message that names a place,
+# a language spoken, an access need or "open now", is read as narrowing the list: "în
+# centrul Harrow" or "يتكلم الأردية" after mental-health services scored 0.44-0.71 for some
+# other need, while "carers in Pinner" or "أحتاج دعم نفسي في إدجوير" score 0.95 and more.
+NEW_NEED_MIN_CONFIDENCE = 0.9
+
+
+def narrows_the_list(intent: str | None, confidence: float | None, entities: list[dict],
+                     previous: SearchFilters) -> bool:
+    """A follow-up that only says where, who or how, which the classifier half-took for
+    another need: it narrows the search the resident is in instead of replacing it."""
+    category = category_for_intent(intent)
+    return (previous.category is not None and category not in (None, previous.category)
+            and confidence is not None and confidence < NEW_NEED_MIN_CONFIDENCE
+            and any(entity_values(entities, name) for name in NARROWING_ENTITIES))
+
+
 def filters_for_turn(intent: str | None, entities: list[dict],
                      previous: SearchFilters) -> SearchFilters:
     """A need starts a fresh search; a follow-up adds to (or replaces) the current filters."""
@@ -159,8 +177,12 @@ def _run_search(sessions: SessionFactory, filters: SearchFilters):
 
 def search_turn(intent: str | None, entities: list[dict], previous: SearchFilters,
                 lang: str, sessions: SessionFactory,
-                translator: MachineTranslator | None = None) -> Turn:
-    """Services for the resident's need, narrowed by whatever they have told us so far."""
+                translator: MachineTranslator | None = None,
+                confidence: float | None = None) -> Turn:
+    """Services for the resident's need, narrowed by whatever they have told us so far
+    (``confidence``: the classifier's for ``intent``, None when it was not classified)."""
+    if narrows_the_list(intent, confidence, entities, previous):
+        intent = "refine_search"
     filters = filters_for_turn(intent, entities, previous)
     if filters.category is None:
         return Turn([which_need_message(lang)], _filters_slots(filters))

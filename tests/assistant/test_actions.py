@@ -8,9 +8,10 @@ from actions.services import ActionAfterCrisis, ActionFindServices, ActionServic
 from bot.nlu.lexicon import find_entities
 
 
-def tracker(text, intent, slots=None):
+def tracker(text, intent, slots=None, confidence=1.0):
     return Tracker(sender_id="resident-1", slots={"language": "en", **(slots or {})},
-                   latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0},
+                   latest_message={"text": text,
+                                   "intent": {"name": intent, "confidence": confidence},
                                    "entities": [e.as_rasa() for e in find_entities(text)]},
                    events=[], paused=False, followup_action=None, active_loop={},
                    latest_action_name="action_listen")
@@ -43,6 +44,16 @@ def test_find_services_refines_the_current_search(directory_env):
     slots = slot_events(events)
     assert slots["category"] == "carers" and slots["place"] == "Stanmore"
     assert dispatcher.messages[0]["custom"]["services"][0]["distance_km"] is not None
+
+
+def test_find_services_reads_an_unsure_other_need_with_a_place_as_narrowing(directory_env):
+    current = {"category": "mental_health", "language": "pt"}
+    unsure = slot_events(run(ActionFindServices(), CollectingDispatcher(), tracker(
+        "no centro de Harrow", "need_community_groups", current, confidence=0.67)))
+    assert unsure["category"] == "mental_health" and unsure["place"] == "Harrow town centre"
+    sure = slot_events(run(ActionFindServices(), CollectingDispatcher(), tracker(
+        "grupos comunitários no centro de Harrow", "need_community_groups", current)))
+    assert sure["category"] == "community_groups"
 
 
 def test_service_detail_answers_from_listed_services(directory_env):

@@ -70,6 +70,34 @@ def test_narrowing_by_place_sorts_nearest_first(sessions):
     assert turn.slots["category"] == "mental_health" and turn.slots["place"] == "Pinner"
 
 
+@pytest.mark.parametrize("text, need, confidence", [
+    ("în centrul Harrow", "need_customer_access_point", 0.44),   # what the model said
+    ("يتكلم الأردية", "need_advocacy", 0.71),
+    ("தமிழ் பேசுபவர்கள்", "need_community_groups", 0.57),
+])
+def test_a_follow_up_naming_only_where_or_who_narrows_the_list(sessions, text, need,
+                                                                confidence):
+    state = SearchFilters(category="mental_health")
+    turn = search_turn(need, entities(text), state, "en", sessions, confidence=confidence)
+    assert turn.slots["category"] == "mental_health"
+    assert services_of(turn)["category"] == "mental_health"
+    narrowed = {k: turn.slots[k] for k in ("place", "spoken_language")}
+    assert narrowed in ({"place": "Harrow town centre", "spoken_language": None},
+                        {"place": None, "spoken_language": "ur"},
+                        {"place": None, "spoken_language": "ta"})
+
+
+def test_a_clear_new_need_with_a_place_starts_a_new_search(sessions):
+    state = SearchFilters(category="mental_health", spoken_language="ta")
+    turn = search_turn("need_carers", entities("carers in Pinner"), state, "en", sessions,
+                       confidence=1.0)
+    assert turn.slots["category"] == "carers" and turn.slots["place"] == "Pinner"
+    assert turn.slots["spoken_language"] is None
+    # and an unsure need with nothing to narrow by is still that need
+    unsure = search_turn("need_carers", [], state, "en", sessions, confidence=0.5)
+    assert unsure.slots["category"] == "carers"
+
+
 def test_narrowing_by_language_keeps_category(sessions):
     state = SearchFilters(category="community_groups")
     turn = search_turn("refine_search", entities("one that speaks Tamil"), state, "en",
