@@ -44,8 +44,11 @@ def _send(turn: Turn, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
 async def _in_language(lang: str, make_turn: Callable[..., Turn], *args: Any) -> Turn:
     """``make_turn(*args)`` in a worker thread (it queries the database), its text then
     machine translated if ``lang`` is one we only machine translate."""
-    return await asyncio.to_thread(
-        lambda: translated_turn(make_turn(*args), lang, TRANSLATOR))
+    def in_language() -> Turn:
+        with TRANSLATOR.reply_budget():  # descriptions and text share one time budget
+            return translated_turn(make_turn(*args), lang, TRANSLATOR)
+
+    return await asyncio.to_thread(in_language)
 
 
 async def _search(tracker: Tracker, intent: str | None,

@@ -152,14 +152,20 @@ def machine_translated_reply(reply: dict, lang: str, translator=None) -> dict:
         own = crisis_text_reviewed_in(lang)
         return {**reply, "text": f"{reply['text']}\n\n{own}" if own else reply["text"]}
     parts = [p for p in (custom.get("summary"), *(custom.get("notes") or [])) if p]
-    translated = (translator or _translator()).translate_all([reply.get("text", ""), *parts],
-                                                             lang)
+    buttons = reply.get("buttons") or []
+    titles = [b["title"] for b in buttons if isinstance(b, dict) and b.get("title")]
+    translated = (translator or _translator()).translate_all(
+        [reply.get("text", ""), *parts, *titles], lang)
     text = translated.get(reply.get("text", ""))
     shown_in = lang if text else SOURCE_LANGUAGE  # provider off, down or slow: English
     if text and parts:  # a services reply: the widget shows its summary and notes
         custom = {**custom, "summary": translated.get(custom.get("summary"),
                                                       custom.get("summary")),
                   "notes": [translated.get(n, n) for n in custom.get("notes") or []]}
+    if text and titles:  # the buttons in the same language as the text (payloads unchanged)
+        reply = {**reply, "buttons": [
+            {**b, "title": translated.get(b["title"], b["title"])}
+            if isinstance(b, dict) and b.get("title") else b for b in buttons]}
     return {**reply, "text": text or reply.get("text", ""),
             "custom": {**custom, **text_language(shown_in), "type": custom.get("type", "text"),
                        "machine_translated": bool(text)}}

@@ -2,8 +2,10 @@
 
 - Provider: deep-translator's GoogleTranslator by default; ``TRANSLATION_PROVIDER`` names
   another deep-translator class that needs no key (e.g. ``MyMemoryTranslator``), or ``off``.
-- A hard time budget per reply (``TRANSLATION_TIMEOUT``, default 2 s, for all texts
-  together): whatever is not back by then stays in English and the reply says so.
+- A hard time budget per reply (``TRANSLATION_TIMEOUT``, default 2 s, for all texts and all
+  calls of one reply together: ``MachineTranslator.reply_budget``), and the same timeout on
+  the provider's HTTP calls: whatever is not back by then stays in English and the reply
+  says so.
 - Every translation is cached in the directory database (source hash, languages, provider,
   text, created) and is never shown as reviewed (the contract marks it machine_translated).
 - A circuit breaker stops calling a provider after repeated failures, for a cool-down.
@@ -14,10 +16,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -30,6 +35,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_PROVIDER = "GoogleTranslator"
 DEFAULT_TIMEOUT_S = 2.0
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="translate")
+# When the reply being built must be ready (time.monotonic()): every translation for one
+# reply shares the one budget (MachineTranslator.reply_budget), however many calls it takes.
+_REPLY_DEADLINE: ContextVar[float | None] = ContextVar("translation_deadline", default=None)
 
 
 @dataclass
@@ -62,10 +70,40 @@ def cache_key(provider: str, source: str, target: str, text: str) -> str:
     return hashlib.sha256(f"{provider}\x1f{source}\x1f{target}\x1f{text}".encode()).hexdigest()
 
 
-def _provider_call(provider: str, source: str, target: str) -> Callable[[str], str]:
+class _RequestsWithTimeout:
+    """The ``requests`` module as a deep-translator provider module sees it, with a timeout
+    on every call that has none: deep-translator 1.11 calls ``requests.get`` without one, so
+    a provider that accepts the connection and never answers held a worker for ever (eight
+    such replies and translation was off until a restart)."""
+
+    def __init__(self, module, timeout_s: float) -> None:
+        self._module, self._timeout_s = module, timeout_s
+
+    def __getattr__(self, name: str):
+        value = getattr(self._module, name)
+        if name in ("get", "post", "request"):
+            def with_timeout(*args, **kwargs):
+                kwargs.setdefault("timeout", self._timeout_s)
+                return value(*args, **kwargs)
+            return with_timeout
+        return value
+
+
+def _bound_http_calls(translator_class: type, timeout_s: float) -> None:
+    module = sys.modules.get(translator_class.__module__)
+    current = getattr(module, "requests", None)
+    if current is None:
+        return
+    plain = current._module if isinstance(current, _RequestsWithTimeout) else current
+    module.requests = _RequestsWithTimeout(plain, timeout_s)
+
+
+def _provider_call(provider: str, source: str, target: str,
+                   timeout_s: float = DEFAULT_TIMEOUT_S) -> Callable[[str], str]:
     import deep_translator
 
     translator_class = getattr(deep_translator, provider)
+    _bound_http_calls(translator_class, timeout_s)
     return translator_class(source=source, target=target).translate
 
 
@@ -77,6 +115,25 @@ class MachineTranslator:
         self.timeout_s = timeout_s if timeout_s is not None else float(
             os.environ.get("TRANSLATION_TIMEOUT", DEFAULT_TIMEOUT_S))
         self.breaker = breaker or CircuitBreaker()
+
+    @contextmanager
+    def reply_budget(self) -> Iterator[None]:
+        """Every translation made inside (one reply: its services' descriptions, its text,
+        summary, notes and buttons) shares ``timeout_s`` in all; an enclosing budget wins."""
+        if _REPLY_DEADLINE.get() is not None:
+            yield
+            return
+        token = _REPLY_DEADLINE.set(time.monotonic() + self.timeout_s)
+        try:
+            yield
+        finally:
+            _REPLY_DEADLINE.reset(token)
+
+    def _time_left(self) -> float:
+        deadline = _REPLY_DEADLINE.get()
+        if deadline is None:
+            return self.timeout_s
+        return min(self.timeout_s, deadline - time.monotonic())
 
     @property
     def enabled(self) -> bool:
@@ -90,15 +147,16 @@ class MachineTranslator:
             return {}
         found = self._cached(wanted, source, target)
         missing = [t for t in wanted if t not in found]
-        if missing and self.breaker.allows():
+        if missing and self._time_left() > 0 and self.breaker.allows():
             fresh = self._fetch(missing, source, target)
             found.update(fresh)
             self.store(fresh, source, target)
         return found
 
     def _fetch(self, texts: list[str], source: str, target: str) -> dict[str, str]:
+        budget = self._time_left()
         try:  # an unknown provider or unsupported language is configuration, not an outage
-            _provider_call(self.provider, source, target)
+            _provider_call(self.provider, source, target, self.timeout_s)
         except Exception as err:  # noqa: BLE001 - third-party constructor
             logger.warning("translation provider %s unusable for %s->%s: %s", self.provider,
                            source, target, err)
@@ -106,10 +164,10 @@ class MachineTranslator:
 
         def translate_one(text: str) -> str:
             # one translator object per text: deep-translator keeps the text on the object
-            return _provider_call(self.provider, source, target)(text)
+            return _provider_call(self.provider, source, target, self.timeout_s)(text)
 
         futures = {_POOL.submit(translate_one, text): text for text in texts}
-        done, not_done = wait(futures, timeout=self.timeout_s)
+        done, not_done = wait(futures, timeout=budget)
         for future in not_done:
             future.cancel()  # queued ones never start; running ones finish in the background
         results: dict[str, str] = {}
@@ -124,7 +182,7 @@ class MachineTranslator:
                 results[futures[future]] = translated.strip()
                 self.breaker.success()
         if not_done:
-            logger.warning("translation timed out after %.1f s (%d texts)", self.timeout_s,
+            logger.warning("translation timed out after %.1f s (%d texts)", budget,
                            len(not_done))
             self.breaker.failure()
         return results

@@ -86,6 +86,19 @@ def test_a_detector_only_language_gets_a_machine_translated_marked_reply():
                                     "machine_translated": True}
 
 
+def test_a_machine_translated_reply_translates_its_buttons_and_keeps_their_payloads():
+    from bot.dialogue import narrowing_message
+
+    reply = narrowing_message("en", "carers")
+    translated = machine_translated_reply(reply, "tr", FakeTranslator())
+    assert [b["title"] for b in translated["buttons"]] == \
+        [f"[tr] {b['title']}" for b in reply["buttons"]]
+    assert [b["payload"] for b in translated["buttons"]] == \
+        [b["payload"] for b in reply["buttons"]]
+    english = machine_translated_reply(reply, "tr", FakeTranslator(works=False))
+    assert english["buttons"] == reply["buttons"], "English text, English buttons"
+
+
 def test_when_translation_is_unavailable_the_reply_is_english_and_says_so():
     reply = render_response(domain_responses(), "utter_greet", {"language": "fr"})
     fallback = machine_translated_reply(reply, "fr", FakeTranslator(works=False))

@@ -128,3 +128,104 @@ def test_search_reply_in_romanian_uses_and_marks_machine_translation(sessions, t
     assert all(s["machine_translated"] for s in services)
     assert all(s["description"] == "Descriere tradusă automat" for s in services)
     assert "traduse automat" in message["text"]
+
+
+@responses.activate
+def test_one_reply_shares_one_time_budget_across_calls(sessions):
+    """Issue 3: at most the timeout per reply in all, however many translation calls the
+    reply takes (descriptions, then its text, summary and notes)."""
+    def slow(request):
+        time.sleep(0.6)
+        return 200, {}, page("za późno")
+
+    responses.add_callback(responses.GET, GOOGLE, callback=slow)
+    translator = MachineTranslator(sessions, provider="GoogleTranslator", timeout_s=0.3,
+                                   breaker=CircuitBreaker(threshold=100))
+    started = time.monotonic()
+    with translator.reply_budget():
+        for n in range(4):
+            assert translator.translate_all([f"Budget text {n} (unique G)."], "pl") == {}
+    assert time.monotonic() - started < 0.55, "four calls, one 0.3 s budget"
+    started = time.monotonic()  # outside a reply, each call has its own timeout
+    translator.translate_all(["Budget text 5 (unique G)."], "pl")
+    assert 0.25 < time.monotonic() - started < 0.55
+
+
+@pytest.fixture
+def stalling_provider(monkeypatch):
+    """A local "Google" that accepts connections and never answers until told to."""
+    import socket
+    import threading
+
+    import deep_translator.google
+
+    state = {"answer": False, "open": []}
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+
+    def serve():
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            if state["answer"]:
+                connection.recv(65536)
+                body = page("Tradus").encode()
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                   b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                                   % (len(body), body))
+                connection.close()
+            else:
+                state["open"].append(connection)  # held open, never answered
+
+    threading.Thread(target=serve, daemon=True).start()
+    urls = {**deep_translator.google.BASE_URLS,
+            "GOOGLE_TRANSLATE": f"http://127.0.0.1:{server.getsockname()[1]}/m"}
+    monkeypatch.setattr(deep_translator.google, "BASE_URLS", urls)
+    yield state
+    server.close()
+    for connection in state["open"]:
+        connection.close()
+
+
+def test_a_provider_that_never_answers_does_not_use_up_the_workers(sessions,
+                                                                    stalling_provider):
+    """deep-translator sends its request without a timeout: a provider that accepts and never
+    answers held a worker each time, and after eight such replies every later translation
+    timed out, the provider long healthy again."""
+    translator = MachineTranslator(sessions, provider="GoogleTranslator", timeout_s=0.3,
+                                   breaker=CircuitBreaker(threshold=100))
+    for n in range(10):
+        assert translator.translate_all([f"Stalled text {n} (unique H)."], "ro") == {}
+    stalling_provider["answer"] = True
+    time.sleep(0.5)  # the stalled requests' own timeouts (0.3 s) have run out by now
+    assert translator.translate_all(["Healthy again (unique H)."], "ro") == \
+        {"Healthy again (unique H).": "Tradus"}
+
+
+@responses.activate
+def test_an_actions_reply_in_a_machine_translated_language_keeps_to_one_budget(
+        sessions, monkeypatch):
+    """A services reply in French: descriptions, then the text of each message; with a
+    provider slower than the budget it took one timeout per call (6 s at 2 s)."""
+    import asyncio
+
+    import actions.services
+    from bot.dialogue import SearchFilters, search_turn
+
+    def slow(request):
+        time.sleep(0.6)
+        return 200, {}, page("trop tard")
+
+    responses.add_callback(responses.GET, GOOGLE, callback=slow)
+    translator = MachineTranslator(sessions, provider="GoogleTranslator", timeout_s=0.3,
+                                   breaker=CircuitBreaker(threshold=100))
+    monkeypatch.setattr(actions.services, "TRANSLATOR", translator)
+    started = time.monotonic()
+    turn = asyncio.run(actions.services._in_language(
+        "fr", search_turn, "need_carers", [], SearchFilters(), "fr", sessions, translator))
+    assert time.monotonic() - started < 0.6
+    assert len(turn.messages) >= 2 and all(
+        m["custom"]["language"] == "en" for m in turn.messages if m.get("custom"))
