@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot.conversation_language import CHOICE_EXTRACTORS as EXPLICIT_CHOICE_EXTRACTORS
 from bot.council import council_contact
 from bot.i18n.catalog import (
     SOURCE_LANGUAGE,
@@ -187,7 +188,7 @@ except ImportError:  # pragma: no cover
 # ("can we speak Urdu?"), Rasa's payload parser for a language button
 # (/choose_language{"reply_language": "ro"}, extractor RegexMessageHandler), or nobody (a
 # tracker built by hand). The LanguageDetector's switches are detections, not choices.
-CHOICE_EXTRACTORS = ("LanguageRequest", "RegexMessageHandler", None)
+CHOICE_EXTRACTORS = (*EXPLICIT_CHOICE_EXTRACTORS, None)
 
 
 class CatalogNLG(NaturalLanguageGenerator):  # type: ignore[misc]

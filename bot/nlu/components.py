@@ -18,11 +18,16 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.i18n.detect import detect_language, is_confident, language_change
+from bot import conversation_language
+from bot.conversation_language import chosen_explicitly, established_language
+from bot.i18n.detect import detect_language, explicit_language, is_confident, language_change
 from bot.i18n.languages import configured_languages
 from bot.nlu.answers import is_plain_answer
 from bot.nlu.lexicon import find_entities
 from bot.safety.crisis import detect_crisis
+
+# every Rasa process that loads the model parses with the conversation's language at hand
+conversation_language.install()
 
 CRISIS_INTENT = "crisis"
 CRISIS_FLAG = "crisis_match"
@@ -134,13 +139,16 @@ def _language_entity(name: str, value: str) -> dict:
 class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
     """The reply language by DESIGN.md's rule (bot.i18n.detect): entity ``reply_language``
     (slot ``language``) when the message switches language — an explicit choice in the
-    metadata, or a confident detection of three or more words; entity ``message_language``
-    (slot ``detected_language``) for any confident detection, which answers a conversation
-    whose language is not established yet. The detection is added to the parse data."""
+    metadata, or a confident detection of three or more words unless the conversation's
+    language was chosen explicitly; entity ``message_language`` (slot ``detected_language``)
+    for a confident detection in a conversation whose language is not established yet
+    (bot.conversation_language: what the conversation has is passed in the metadata). The
+    detection is added to the parse data."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
+            metadata = message.get("metadata")
             detection = detect_language(text)
             if detection is not None and detection.method != "script" \
                     and is_plain_answer(text):
@@ -151,9 +159,11 @@ class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
                                                    "confidence": round(detection.confidence, 3),
                                                    "method": detection.method},
                             add_to_output=True)
-                if is_confident(text, detection):
+                if is_confident(text, detection) and established_language(metadata) is None:
                     found.append(_language_entity(MESSAGE_LANGUAGE_ENTITY, detection.language))
-            chosen = language_change(text, message.get("metadata"), detection)
+            chosen = language_change(text, metadata, detection)
+            if chosen and chosen_explicitly(metadata) and explicit_language(metadata) is None:
+                chosen = None  # only another explicit choice undoes an explicit choice
             if chosen:
                 found.append(_language_entity(REPLY_LANGUAGE_ENTITY, chosen))
             if found:

@@ -80,13 +80,24 @@ class LinearTextModel:
             columns = weighted.indices[start:end]
             scores[row] = self.coef[:, columns] @ weighted.data[start:end]
         scores += self.intercept
-        # a message none of whose features the model knows (another script, emoji only) has
-        # no evidence for any class: every class equally likely, not the intercepts' favourite
-        # (which said "goodbye" to a request in Hindi)
-        scores[np.diff(weighted.indptr) == 0] = 0.0
+        # a message with no feature the model knows, or only features that most training
+        # messages have (the space a character n-gram featurizer pads every word with), is
+        # evidence for no class: every class equally likely, not the intercepts' favourite
+        # (which said "goodbye" to a request in Hindi, a script the model never saw)
+        scores[~self._has_evidence(weighted)] = 0.0
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
+
+    # idf = ln((1 + n) / (1 + df)) + 1: a feature in more than half the training messages
+    COMMON_IDF = 1.0 + np.log(2.0)
+
+    def _has_evidence(self, weighted: sp.csr_matrix) -> np.ndarray:
+        """Per row: whether it has a feature rarer than half the training messages."""
+        telling = (self.idf[weighted.indices] > self.COMMON_IDF).astype(np.int64)
+        starts = weighted.indptr[:-1]
+        counts = np.add.reduceat(telling, starts) if telling.size else np.zeros(len(starts))
+        return np.where(np.diff(weighted.indptr) > 0, counts, 0) > 0
 
     def ranking(self, counts: sp.spmatrix, top: int = 10) -> list[list[tuple[str, float]]]:
         """Per message, the ``top`` classes with their probabilities, most likely first."""

@@ -40,6 +40,19 @@ def test_a_message_with_no_known_features_is_equally_likely_any_class(data):
         assert rows[1].max() > 1 / 5 + 0.05  # a message with features still has a favourite
 
 
+def test_a_message_with_only_features_most_messages_have_is_equally_likely_any_class(data):
+    """The padding space of character n-grams is in every message: a message in a script the
+    model never saw has that feature alone, which tells nothing about its intent."""
+    counts, labels = data
+    everywhere = sp.csr_matrix(np.ones((counts.shape[0], 1)))
+    model = LinearTextModel.fit(sp.hstack([everywhere, counts]).tocsr(), labels, c=10,
+                                solver="linear_svc", scale=6.0)
+    only_common = sp.csr_matrix(([2.0], ([0], [0])), shape=(1, 2001))
+    assert np.allclose(model.probabilities(only_common), 1 / 5)
+    with_a_rare_one = sp.hstack([sp.csr_matrix([[1.0]]), counts[:1]]).tocsr()
+    assert model.probabilities(with_a_rare_one).max() > 1 / 5 + 0.05
+
+
 def test_save_and_load_round_trip_without_pickle(data, tmp_path):
     model = LinearTextModel.fit(*data, c=10)
     model.save(tmp_path, "m")

@@ -77,9 +77,32 @@ def test_the_word_language_opens_the_menu_and_a_button_chooses(resident):
     assert "Polski" in titles and "தமிழ்" in titles
     confirm = resident.say(titles["Polski"])[0]
     assert confirm["custom"]["language"] == "pl"
+    assert confirm["text"].startswith("Dobrze"), "the button's choice is confirmed"
     help_reply = _services(resident.say("I need an interpreter for my mum"))
-    assert help_reply["custom"]["language"] == "en", \
-        "a confident English message of three or more words switches back"
+    assert help_reply["custom"]["language"] == "pl", \
+        "a chosen language is kept: only another choice changes it, not detection"
+    back = resident.say("can we speak English please?")[0]
+    assert back["text"].startswith("All right"), "another explicit choice changes it"
+
+
+def test_a_short_message_keeps_the_language_the_first_one_set(resident):
+    assert resident.say("مرحبا")[0]["custom"]["language"] == "ar"
+    assert resident.say("help")[0]["custom"]["language"] == "ar"
+    assert resident.say("olá")[0]["custom"]["language"] == "ar"
+
+
+def test_a_chosen_language_is_kept_when_the_resident_writes_english(resident):
+    resident.say("can we speak Urdu?")
+    services = _services(resident.say("I need an interpreter for my mum"))
+    assert services["custom"]["language"] == "ur" and services["custom"]["dir"] == "rtl"
+
+
+def test_a_script_we_have_no_data_for_is_not_told_goodbye(resident):
+    """Hindi (machine-translated only) and emoji: no feature the model knows, so "not
+    understood" and a way on, never the farewell the intercepts alone once picked."""
+    for text in ("मुझे अपनी माँ के लिए दुभाषिया चाहिए", "🙏😢"):
+        replies = resident.say(text)
+        assert replies and not any(m.get("text", "").startswith("Goodbye") for m in replies)
 
 
 def test_crisis_in_another_language_gets_the_crisis_reply_first(resident):

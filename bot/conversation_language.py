@@ -1,0 +1,103 @@
+"""What the conversation's language already is, for the NLU pipeline.
+
+DESIGN.md's reply-language rule depends on the conversation, not only on the message: short
+messages keep the current language, and an explicit choice (a language button, the widget's
+selector, "can we speak Urdu?") wins over what is detected. Rasa's NLU components see one
+message; Rasa's processor parses it with the conversation's tracker at hand. ``install()``
+wraps ``MessageProcessor.parse_message`` so that, while a message is parsed, its metadata
+carries the conversation's language under ``CONVERSATION_KEY`` (and nothing of it is kept
+afterwards). ``bot.nlu.components.LanguageDetector`` reads it:
+
+- a conversation whose language is established (chosen, switched to, or set by its first
+  confidently detected message) is not re-detected by a short message ("مرحبا", then "help",
+  stays Arabic; before, every confident message reset the detected language);
+- once a language was chosen explicitly, detection no longer switches it: only another
+  explicit choice does ("can we speak Urdu?", then a sentence in English, stays Urdu).
+
+Without a tracker (``rasa test``, the held-out evaluation, a bare parse) every message is the
+first of its conversation, as before.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n.detect import explicit_language
+
+CONVERSATION_KEY = "_conversation_language"
+REPLY_LANGUAGE_ENTITY = "reply_language"
+# who marks a reply_language entity as a choice rather than a detection (bot.nlg)
+CHOICE_EXTRACTORS = ("LanguageRequest", "RegexMessageHandler")
+
+
+def _chosen_explicitly(event: Any) -> bool:
+    """Whether this user message set the conversation's language by an explicit choice."""
+    entities = [e for e in getattr(event, "entities", None) or []
+                if e.get("entity") == REPLY_LANGUAGE_ENTITY]
+    if not entities:
+        return False
+    return (any(e.get("extractor") in CHOICE_EXTRACTORS for e in entities)
+            or explicit_language(getattr(event, "metadata", None)) is not None)
+
+
+def conversation_language(tracker: Any) -> dict[str, Any]:
+    """The conversation's ``language`` and ``detected_language`` slots, and whether the
+    latest message that set the language chose it explicitly."""
+    from rasa.shared.core.events import Restarted, SessionStarted, UserUttered
+
+    language = tracker.get_slot("language")
+    chosen = False
+    events = (getattr(tracker, "events", None) or []) if language else []
+    for event in reversed(events):
+        if isinstance(event, (Restarted, SessionStarted)):
+            break
+        if isinstance(event, UserUttered) and any(
+                e.get("entity") == REPLY_LANGUAGE_ENTITY for e in event.entities or []):
+            chosen = _chosen_explicitly(event)
+            break
+    return {"language": language,
+            "detected_language": tracker.get_slot("detected_language"),
+            "chosen": chosen}
+
+
+def established_language(metadata: dict | None) -> str | None:
+    """The conversation's language as parse_message passed it (None: not established)."""
+    known = (metadata or {}).get(CONVERSATION_KEY) or {}
+    return known.get("language") or known.get("detected_language")
+
+
+def chosen_explicitly(metadata: dict | None) -> bool:
+    return bool(((metadata or {}).get(CONVERSATION_KEY) or {}).get("chosen"))
+
+
+def _with_conversation_language(original: Any) -> Any:
+    async def parse_message(self: Any, message: Any, tracker: Any = None,
+                            only_output_properties: bool = True) -> dict:
+        metadata = message.metadata
+        if tracker is not None:
+            # a copy, with any key of the same name a client sent replaced
+            message.metadata = {**(metadata if isinstance(metadata, dict) else {}),
+                                CONVERSATION_KEY: conversation_language(tracker)}
+        elif isinstance(metadata, dict) and CONVERSATION_KEY in metadata:
+            message.metadata = {k: v for k, v in metadata.items() if k != CONVERSATION_KEY}
+        try:
+            parsed = await original(self, message, tracker, only_output_properties)
+        finally:
+            message.metadata = metadata
+        if isinstance(parsed, dict) and isinstance(parsed.get("metadata"), dict):
+            parsed["metadata"] = {k: v for k, v in parsed["metadata"].items()
+                                  if k != CONVERSATION_KEY}
+        return parsed
+    return parse_message
+
+
+def install() -> None:
+    """Wrap Rasa's parse_message once (idempotent)."""
+    from rasa.core.processor import MessageProcessor
+
+    current = MessageProcessor.parse_message
+    if getattr(current, "_passes_conversation_language", False):
+        return
+    wrapped = _with_conversation_language(current)
+    wrapped._passes_conversation_language = True  # type: ignore[attr-defined]
+    wrapped.__wrapped__ = current  # type: ignore[attr-defined]
+    MessageProcessor.parse_message = wrapped

@@ -1,0 +1,107 @@
+"""The conversation's language passed to the NLU pipeline (bot.conversation_language): short
+messages keep it, and detection does not undo an explicit choice (DESIGN.md's rule)."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Restarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.conversation_language import (
+    CONVERSATION_KEY,
+    _with_conversation_language,
+    conversation_language,
+)
+from bot.nlu.components import LanguageDetector
+from bot.paths import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def domain():
+    return Domain.load(str(REPO_ROOT / "domain.yml"))
+
+
+def languages_found(text, conversation=None, metadata=None):
+    """entity -> value of the language entities LanguageDetector puts on ``text``."""
+    data = {"text": text, "metadata": {**(metadata or {})}}
+    if conversation is not None:
+        data["metadata"][CONVERSATION_KEY] = conversation
+    [message] = LanguageDetector({}).process([Message(data=data)])
+    return {e["entity"]: e["value"] for e in message.get("entities") or []
+            if e["entity"] in ("message_language", "reply_language")}
+
+
+def test_a_first_message_sets_the_detected_language_a_later_short_one_does_not():
+    assert languages_found("مرحبا") == {"message_language": "ar"}
+    assert languages_found("مرحبا", {}) == {"message_language": "ar"}
+    established = {"language": None, "detected_language": "ar", "chosen": False}
+    assert languages_found("hello", established) == {}
+    assert languages_found("olá", {"detected_language": "ta"}) == {}
+
+
+def test_three_words_still_switch_unless_the_language_was_chosen():
+    detected = {"language": None, "detected_language": "ar", "chosen": False}
+    assert languages_found("I need an interpreter for my mum", detected) == \
+        {"reply_language": "en"}
+    chosen = {"language": "ur", "detected_language": None, "chosen": True}
+    assert languages_found("I need an interpreter for my mum", chosen) == {}
+    # another explicit choice (the widget's selector) still wins
+    assert languages_found("I need an interpreter for my mum", chosen,
+                           {"language": "ro"}) == {"reply_language": "ro"}
+
+
+def tracker_with(domain, *events):
+    return DialogueStateTracker.from_events("resident", list(events), slots=domain.slots)
+
+
+def test_what_the_conversation_has_comes_from_its_slots_and_latest_choice(domain):
+    empty = conversation_language(tracker_with(domain))
+    assert empty == {"language": None, "detected_language": None, "chosen": False}
+    typed = tracker_with(domain, UserUttered("can we speak Urdu?", {"name": "choose_language"}, [
+        {"entity": "reply_language", "value": "ur", "extractor": "LanguageRequest"}]),
+        SlotSet("language", "ur"))
+    assert conversation_language(typed) == {"language": "ur", "detected_language": None,
+                                            "chosen": True}
+    button = tracker_with(domain, UserUttered(
+        '/choose_language{"reply_language": "so"}', {"name": "choose_language"},
+        [{"entity": "reply_language", "value": "so", "extractor": "RegexMessageHandler"}]),
+        SlotSet("language", "so"))
+    assert conversation_language(button)["chosen"] is True
+    widget = tracker_with(domain, UserUttered(
+        "salut", {"name": "greet"},
+        [{"entity": "reply_language", "value": "ro", "extractor": "LanguageDetector"}],
+        metadata={"language": "ro"}), SlotSet("language", "ro"))
+    assert conversation_language(widget)["chosen"] is True
+    switched = tracker_with(domain, UserUttered(
+        "I need an interpreter for my mum", {"name": "need_interpreting"},
+        [{"entity": "reply_language", "value": "en", "extractor": "LanguageDetector"}]),
+        SlotSet("language", "en"))
+    assert conversation_language(switched)["chosen"] is False
+    restarted = tracker_with(domain, *typed.events, Restarted())
+    assert conversation_language(restarted) == empty, "a restart forgets the choice"
+
+
+def test_parse_message_sees_the_conversation_and_leaves_no_trace(domain):
+    seen = []
+
+    async def rasa_parse(processor, message, tracker=None, only_output_properties=True):
+        seen.append(dict(message.metadata or {}))
+        return {"text": message.text, "metadata": dict(message.metadata or {})}
+
+    class UserMessage:
+        text, metadata = "help", {"language": "ro", CONVERSATION_KEY: {"chosen": True}}
+
+    parse = _with_conversation_language(rasa_parse)
+    tracker = tracker_with(domain, SlotSet("detected_language", "ar"))
+    message = UserMessage()
+    parsed = asyncio.run(parse(None, message, tracker))
+    assert seen[-1][CONVERSATION_KEY] == {"language": None, "detected_language": "ar",
+                                          "chosen": False}, "a client's own key is replaced"
+    assert seen[-1]["language"] == "ro"
+    assert message.metadata == {"language": "ro", CONVERSATION_KEY: {"chosen": True}}
+    assert CONVERSATION_KEY not in parsed["metadata"]
+    asyncio.run(parse(None, message, None))  # no tracker: no conversation, no client's key
+    assert CONVERSATION_KEY not in seen[-1]
