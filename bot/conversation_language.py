@@ -12,7 +12,9 @@ afterwards). ``bot.nlu.components.LanguageDetector`` reads it:
   confidently detected message) is not re-detected by a short message ("مرحبا", then "help",
   stays Arabic; before, every confident message reset the detected language);
 - once a language was chosen explicitly, detection no longer switches it: only another
-  explicit choice does ("can we speak Urdu?", then a sentence in English, stays Urdu).
+  explicit choice does ("can we speak Urdu?", then a sentence in English, stays Urdu);
+- asking for the language already in use while services are listed ("care vorbește
+  română?" in Romanian) asks for services that speak it (``LanguageRequest``).
 
 Without a tracker (``rasa test``, the held-out evaluation, a bare parse) every message is the
 first of its conversation, as before.
@@ -40,8 +42,8 @@ def _chosen_explicitly(event: Any) -> bool:
 
 
 def conversation_language(tracker: Any) -> dict[str, Any]:
-    """The conversation's ``language`` and ``detected_language`` slots, and whether the
-    latest message that set the language chose it explicitly."""
+    """The conversation's ``language`` and ``detected_language`` slots, whether the latest
+    message that set the language chose it explicitly, and whether a search is going."""
     from rasa.shared.core.events import Restarted, SessionStarted, UserUttered
 
     language = tracker.get_slot("language")
@@ -56,7 +58,7 @@ def conversation_language(tracker: Any) -> dict[str, Any]:
             break
     return {"language": language,
             "detected_language": tracker.get_slot("detected_language"),
-            "chosen": chosen}
+            "chosen": chosen, "searching": tracker.get_slot("category") is not None}
 
 
 def established_language(metadata: dict | None) -> str | None:
@@ -67,6 +69,11 @@ def established_language(metadata: dict | None) -> str | None:
 
 def chosen_explicitly(metadata: dict | None) -> bool:
     return bool(((metadata or {}).get(CONVERSATION_KEY) or {}).get("chosen"))
+
+
+def searching(metadata: dict | None) -> bool:
+    """Whether the conversation has a search going (services listed for a need)."""
+    return bool(((metadata or {}).get(CONVERSATION_KEY) or {}).get("searching"))
 
 
 def _with_conversation_language(original: Any) -> Any:

@@ -19,7 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import conversation_language
-from bot.conversation_language import chosen_explicitly, established_language
+from bot.conversation_language import chosen_explicitly, established_language, searching
 from bot.i18n.detect import detect_language, explicit_language, is_confident, language_change
 from bot.i18n.languages import configured_languages
 from bot.nlu.answers import is_plain_answer
@@ -185,6 +185,17 @@ def requested_language(entities: list[dict]) -> str | None:
     return (others or named)[-1]
 
 
+NARROWING_INTENT = "refine_search"
+
+
+def _read_as(message: Message, name: str, confidence: float) -> None:
+    """The message's intent replaced by ``name`` (first in the ranking, same confidence)."""
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": confidence}, *ranking],
+                add_to_output=True)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class LanguageRequest(_StatelessComponent):
     """After the classifiers: when the resident asks for a language ("can we speak Urdu?",
@@ -192,7 +203,10 @@ class LanguageRequest(_StatelessComponent):
     ``reply_language`` entity with the language asked for. A bare "language" (no language
     named), or a request the classifier is unsure of (below ``min_confidence``: "vorbitori
     de urdu?" may mean staff who speak Urdu), leaves everything as is: the reply is then the
-    language menu, in the current language, and the resident picks."""
+    language menu, in the current language, and the resident picks. Asking for the language
+    already in use while services are listed asks for services that speak it: the message
+    is read as ``refine_search`` (bot.conversation_language passes what the conversation
+    has)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -207,6 +221,11 @@ class LanguageRequest(_StatelessComponent):
                 continue  # unsure: the reply is the menu, and the resident picks
             entities = message.get(ENTITIES) or []
             chosen = requested_language(entities)
+            metadata = message.get("metadata")
+            if chosen and chosen == established_language(metadata) and searching(metadata):
+                # "care vorbește română?" in Romanian, services listed: who speaks it
+                _read_as(message, NARROWING_INTENT, intent.get("confidence", 0.0))
+                continue
             if chosen:
                 kept = [e for e in entities if e.get("entity") != REPLY_LANGUAGE_ENTITY]
                 entity = {**_language_entity(REPLY_LANGUAGE_ENTITY, chosen),

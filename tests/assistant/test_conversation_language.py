@@ -15,7 +15,7 @@ from bot.conversation_language import (
     _with_conversation_language,
     conversation_language,
 )
-from bot.nlu.components import LanguageDetector
+from bot.nlu.components import LanguageDetector, LanguageRequest
 from bot.paths import REPO_ROOT
 
 
@@ -59,12 +59,13 @@ def tracker_with(domain, *events):
 
 def test_what_the_conversation_has_comes_from_its_slots_and_latest_choice(domain):
     empty = conversation_language(tracker_with(domain))
-    assert empty == {"language": None, "detected_language": None, "chosen": False}
+    assert empty == {"language": None, "detected_language": None, "chosen": False,
+                     "searching": False}
     typed = tracker_with(domain, UserUttered("can we speak Urdu?", {"name": "choose_language"}, [
         {"entity": "reply_language", "value": "ur", "extractor": "LanguageRequest"}]),
         SlotSet("language", "ur"))
     assert conversation_language(typed) == {"language": "ur", "detected_language": None,
-                                            "chosen": True}
+                                            "chosen": True, "searching": False}
     button = tracker_with(domain, UserUttered(
         '/choose_language{"reply_language": "so"}', {"name": "choose_language"},
         [{"entity": "reply_language", "value": "so", "extractor": "RegexMessageHandler"}]),
@@ -99,9 +100,35 @@ def test_parse_message_sees_the_conversation_and_leaves_no_trace(domain):
     message = UserMessage()
     parsed = asyncio.run(parse(None, message, tracker))
     assert seen[-1][CONVERSATION_KEY] == {"language": None, "detected_language": "ar",
-                                          "chosen": False}, "a client's own key is replaced"
+                                          "chosen": False, "searching": False}, \
+        "a client's own key is replaced"
     assert seen[-1]["language"] == "ro"
     assert message.metadata == {"language": "ro", CONVERSATION_KEY: {"chosen": True}}
     assert CONVERSATION_KEY not in parsed["metadata"]
     asyncio.run(parse(None, message, None))  # no tracker: no conversation, no client's key
     assert CONVERSATION_KEY not in seen[-1]
+
+
+def test_asking_for_the_language_in_use_while_services_are_listed_narrows_them():
+    """"care vorbește română?" in a Romanian conversation with services listed means services
+    whose staff speak Romanian; with nothing listed, or another language, it is a choice."""
+    def parsed(conversation):
+        message = Message(data={
+            "text": "care vorbește română", "metadata": {CONVERSATION_KEY: conversation},
+            "intent": {"name": "choose_language", "confidence": 0.88},
+            "intent_ranking": [{"name": "choose_language", "confidence": 0.88},
+                               {"name": "refine_search", "confidence": 0.09}],
+            "entities": [{"entity": "spoken_language", "value": "ro"}]})
+        return LanguageRequest({}).process([message])[0]
+
+    listed = parsed({"language": "ro", "searching": True})
+    assert listed.get("intent") == {"name": "refine_search", "confidence": 0.88}
+    assert [r["name"] for r in listed.get("intent_ranking")] == \
+        ["refine_search", "choose_language"]
+    assert listed.get("entities") == [{"entity": "spoken_language", "value": "ro"}]
+    for conversation in ({"language": "ro", "searching": False},
+                         {"language": "pl", "searching": True}, {}):
+        chose = parsed(conversation)
+        assert chose.get("intent")["name"] == "choose_language"
+        assert {"entity": "reply_language", "value": "ro"}.items() <= \
+            chose.get("entities")[-1].items()

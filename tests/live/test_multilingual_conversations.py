@@ -134,3 +134,13 @@ def test_the_web_chat_webhook_answers_and_limits_a_flood(servers):
     assert requests.post(webchat, json=other, timeout=30).json()[0]["text"].startswith("Hello")
     bad = requests.post(webchat, json={"sender": "", "message": "hi"}, timeout=30)
     assert bad.status_code == 400
+
+
+def test_asking_for_services_in_the_language_in_use_narrows_them(resident):
+    first = _services(resident.say("am nevoie de un interpret pentru evaluarea mamei mele"))
+    assert first["custom"]["language"] == "ro"
+    replies = resident.say("care vorbește română")
+    narrowed = _services(replies)
+    assert narrowed["custom"]["language"] == "ro"
+    assert narrowed["custom"]["category"] == first["custom"]["category"]
+    assert all("ro" in s["languages"] for s in narrowed["custom"]["services"])
