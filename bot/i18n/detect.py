@@ -120,6 +120,19 @@ def _by_identifier(text: str, general: dict[str, float]) -> Detection | None:
     return Detection(best, probabilities[best], "identifier")
 
 
+def _lingua_knows_better(text: str, ours: Detection, lingua: Detection) -> bool:
+    """A sentence (three or more words) in a language we only machine translate, which our
+    identifier, knowing only ours, is unsure of (below MIN_CONFIDENCE) and lingua places at
+    MIN_CONFIDENCE or more. Not for one or two words, and not when our identifier's best
+    guess is romanised Urdu, Tamil, Gujarati or Arabizi: lingua knows those only in their own
+    scripts (it called "asalamu alaikum" Albanian at 0.83, and "urdu" Turkish). In 3-fold
+    cross-validation of the first-message rule on the training data, English 0.9639 ->
+    0.9658 and Urdu 0.9607 -> 0.9610 against the unguarded rule, the rest the same."""
+    return (len(text.split()) >= MIN_WORDS_TO_SWITCH
+            and ours.confidence < MIN_CONFIDENCE <= lingua.confidence
+            and ours.language in latin_script_languages())
+
+
 def detect_language(text: str) -> Detection | None:
     """The most likely configured language of ``text``, or None when there is nothing to go on."""
     if not text or not text.strip():
@@ -135,7 +148,7 @@ def detect_language(text: str) -> Detection | None:
     # when very sure, knows it better than our identifier, which can only pick among ours.
     if lingua and lingua.language not in trained_languages() and (
             ours is None or lingua.confidence >= MIN_CONFIDENCE_OTHER
-            or (ours.confidence < MIN_CONFIDENCE <= lingua.confidence)):
+            or _lingua_knows_better(text, ours, lingua)):
         return lingua
     return ours or lingua
 

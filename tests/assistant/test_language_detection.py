@@ -79,3 +79,14 @@ def test_languages_we_only_machine_translate_are_detected(text, code):
 def test_language_not_configured_is_never_chosen(monkeypatch):
     assert explicit_language({"language": "de"}) is None
     assert choose_reply_language("en", "salut", {"language": "de"}) == "en"
+
+
+@pytest.mark.parametrize("text", ["asalamu alaikum", "urdu", "salaam ji"])
+def test_lingua_does_not_take_short_or_romanised_messages_to_a_language_of_its_own(text):
+    """Lingua knows Urdu and Arabic only in their own scripts: it called "asalamu alaikum"
+    Albanian (0.83) and "urdu" Turkish (0.61), and the conversation was answered in them."""
+    from bot.i18n.languages import trained_languages
+
+    found = detect_language(text)
+    assert found is None or found.language in trained_languages(), found
+    assert choose_reply_language(None, text, first_message=True) in trained_languages()
