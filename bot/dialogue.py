@@ -195,9 +195,14 @@ def search_turn(intent: str | None, entities: list[dict], previous: SearchFilter
             filters = replace(filters, place=previous.place if previous.category else None)
             result = _run_search(sessions, filters)
         shown_filters = filters
-        if not result.services and filters.narrowed:
-            shown_filters = SearchFilters(category=filters.category, place=filters.place)
-            result = _run_search(sessions, shown_filters)
+        # nothing with everything asked for: what was listed before this follow-up (only the
+        # newest wish dropped), else the need near the same place
+        for wider in (previous if previous.category == filters.category else None,
+                      SearchFilters(category=filters.category, place=filters.place)):
+            if result.services or not filters.narrowed or wider is None \
+                    or wider == shown_filters:
+                continue
+            shown_filters, result = wider, _run_search(sessions, wider)
     except UnknownFilter:  # e.g. a hand-typed button payload with a made-up access code
         return Turn([which_need_message(lang)], _filters_slots(previous))
     except Exception:  # the resident still gets the council route, never a stack trace
@@ -216,9 +221,10 @@ def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
                                             filters=filters.phrase(lang))
                                      + " " + contact_route(lang), [callback_button(lang)]))
     else:
-        if shown_filters != filters:
+        if shown_filters != filters:  # a person may still know of something: offer one
             messages.append(text_message(render("none.found", lang, category=category,
-                                                filters=filters.phrase(lang))))
+                                                filters=filters.phrase(lang)),
+                                         [callback_button(lang)]))
         messages.append(services_message(result.services, result.total, filters.category,
                                          shown_filters.phrase(lang), lang))
         if category_for_intent(intent):

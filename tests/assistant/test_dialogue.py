@@ -2,6 +2,7 @@
 import pytest
 
 from bot.dialogue import (
+    CALLBACK_PAYLOAD,
     CATEGORY_BUTTONS,
     SearchFilters,
     detail_turn,
@@ -96,6 +97,22 @@ def test_a_clear_new_need_with_a_place_starts_a_new_search(sessions):
     # and an unsure need with nothing to narrow by is still that need
     unsure = search_turn("need_carers", [], state, "en", sessions, confidence=0.5)
     assert unsure.slots["category"] == "carers"
+
+
+def test_a_wish_nothing_meets_drops_only_that_wish_and_offers_a_callback(sessions):
+    """Advocacy near Edgware speaking Polish, then wheelchair access: none has all of it,
+    so the Polish-speaking list stays (before: only the place was kept) and a person is
+    offered."""
+    previous = SearchFilters(category="advocacy", place="Edgware", spoken_language="pl")
+    before = services_of(search_turn("refine_search", [], previous, "en", sessions))
+    assert before["services"] and all("pl" in s["languages"] for s in before["services"])
+    turn = search_turn("refine_search", [{"entity": "access", "value": "wheelchair"}],
+                       previous, "en", sessions)
+    note = turn.messages[0]
+    assert note["text"].startswith("I couldn't find a service for")
+    assert [b["payload"] for b in note["buttons"]] == [CALLBACK_PAYLOAD]
+    shown = services_of(turn)
+    assert [s["id"] for s in shown["services"]] == [s["id"] for s in before["services"]]
 
 
 def test_narrowing_by_language_keeps_category(sessions):
