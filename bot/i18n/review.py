@@ -124,17 +124,46 @@ def _check_row(row: dict, wanted: dict[str, str]) -> str | None:
     return None
 
 
+DELIMITERS = ",;\t"  # a spreadsheet saves "CSV" with ";" where "," is the decimal mark
+
+
+def _dialect(header_line: str) -> str:
+    """The delimiter that splits the header into our columns (else the comma)."""
+    for delimiter in DELIMITERS:
+        names = {name.strip().strip('"').strip().lower() for name in header_line.split(delimiter)}
+        if set(COLUMNS) <= names:
+            return delimiter
+    return ","
+
+
+def _clean(row: dict) -> dict:
+    """Header names and codes as a spreadsheet may have changed them ("Key ", "RO"), and a
+    cell's line breaks as "\n" whatever the spreadsheet wrote (CR LF, or CR alone)."""
+    cleaned = {(name or "").strip().lower(): value or "" for name, value in row.items()
+               if isinstance(value, str)}
+    for name in ("language", "key", "reviewed"):
+        cleaned[name] = cleaned.get(name, "").strip()
+    cleaned["language"] = cleaned["language"].lower()
+    for name in ("english", "translation"):
+        cleaned[name] = cleaned.get(name, "").replace("\r\n", "\n").replace("\r", "\n")
+    return cleaned
+
+
 def _rows(path: Path) -> list[dict]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+            text = handle.read()
+        reader = csv.DictReader(io.StringIO(text, newline=""),
+                                delimiter=_dialect(text.split("\n", 1)[0]))
+        header = {(name or "").strip().lower() for name in reader.fieldnames or ()}
+        rows = [_clean(row) for row in reader]
     except OSError as err:
         raise ReviewFileError(f"{path}: {err.strerror}: check the path") from err
     except (csv.Error, UnicodeDecodeError) as err:
         raise ReviewFileError(f"{path}: not a readable UTF-8 CSV ({err}): save it as CSV "
                               "UTF-8 and try again") from err
-    rows = [row for row in rows if any((value or "").strip() for value in row.values())]
-    if not rows or not set(COLUMNS) <= set(rows[0]):
+    rows = [row for row in rows if any(value.strip() for value in row.values())]
+    if not rows or not set(COLUMNS) <= header:
         raise ReviewFileError(f"{path}: needs the columns {', '.join(COLUMNS)}: start from "
                               "`python -m bot i18n export LANG`")
     return rows

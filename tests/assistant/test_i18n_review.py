@@ -79,7 +79,7 @@ def test_cli_gives_one_line_errors(tmp_path, capsys):
 
 def test_import_refuses_a_language_that_is_not_a_catalog(catalogs, tmp_path):
     row = rows(review.export_csv("ro", catalogs))[0]
-    for language in ("../languages", "/etc/passwd", "RO"):
+    for language in ("../languages", "/etc/passwd", "r o", "xx"):
         path = tmp_path / "evil.csv"
         write_rows(path, [dict(row, language=language)])
         with pytest.raises(review.ReviewFileError):
@@ -114,3 +114,22 @@ def test_export_file_has_a_byte_order_mark_for_spreadsheets(tmp_path):
     out = tmp_path / "ro.csv"
     assert main(["i18n", "export", "ro", "--out", str(out)]) == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_spreadsheets_own_csv_is_read_as_the_export(catalogs, tmp_path):
+    """Excel in Polish, Romanian or Portuguese settings saves "CSV" with semicolons; people
+    retype headers ("Key ") and codes ("PL"); a cell's line break may be CR LF or CR."""
+    exported = {r["key"]: r for r in rows(review.export_csv("pl", catalogs))}
+    greet = exported["response.utter_greet"]
+    path = tmp_path / "pl-excel.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["Language", "Key ", "English", "Translation", "Reviewed"])
+        writer.writerow(["PL", f" {greet['key']}", greet["english"],
+                         "Dzień dobry!\r\nW czym mogę pomóc?\rProszę pisać.", "Yes"])
+    result = review.import_csv(path, catalogs)
+    assert (result.language, result.updated, result.rejected) == ("pl", 1, [])
+    again = {r["key"]: r for r in rows(review.export_csv("pl", catalogs))}
+    assert again["response.utter_greet"]["translation"] == \
+        "Dzień dobry!\nW czym mogę pomóc?\nProszę pisać."
+    assert again["response.utter_greet"]["reviewed"] == "yes"
