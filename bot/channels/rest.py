@@ -86,16 +86,38 @@ def _notice_after_any_crisis(sender: str, text: str, notice: str, lang: str) -> 
     return replies + [_reply(sender, tagged_with_language({"text": notice}, lang))]
 
 
-def language_of_request(body: dict) -> str:
-    """The language for a reply the channel itself gives (errors, too long): the client's
-    explicit choice, else the message's own language when clear, else English."""
+def language_of_request(body: dict, current: str | None = None) -> str:
+    """The language for a reply the channel itself gives (errors, too long), by DESIGN.md's
+    rule: the client's explicit choice, else the message's own language when it switches
+    (or clear, when the conversation has none yet: ``current`` None), else ``current``."""
     from bot.i18n.detect import choose_reply_language
     try:
-        return choose_reply_language(None, str(body.get("message", ""))[:MAX_MESSAGE_CHARS],
-                                     body.get("metadata"), first_message=True)
+        return choose_reply_language(current, str(body.get("message", ""))[:MAX_MESSAGE_CHARS],
+                                     body.get("metadata"), first_message=current is None)
     except Exception:  # an error reply must never fail
         logger.exception("language of the request unknown")
-        return SOURCE_LANGUAGE
+        return current or SOURCE_LANGUAGE
+
+
+async def conversation_language(agent: Any, sender: str) -> str | None:
+    """The language the conversation is in (its slots), None when it has none or the store
+    cannot say: read only for the channel's own error replies."""
+    from bot.i18n.languages import reply_language
+    try:
+        tracker = await agent.tracker_store.retrieve(sender)
+    except Exception:  # an error reply must never fail
+        logger.exception("could not read the conversation's language")
+        return None
+    slots = {name: tracker.get_slot(name) for name in ("language", "detected_language")} \
+        if tracker is not None else {}
+    return reply_language(slots) if any(slots.values()) else None
+
+
+async def error_reply_language(body: dict, agent: Any = None) -> str:
+    """``language_of_request`` in the conversation's language: a Tamil conversation is told
+    in Tamil that a message was too long, whatever that message was written in."""
+    current = await conversation_language(agent, body["sender"]) if agent is not None else None
+    return language_of_request(body, current)
 
 
 def too_long_replies(sender: str, text: str, lang: str = SOURCE_LANGUAGE) -> list[dict]:
@@ -142,12 +164,13 @@ class ContractRestInput(RestInput):
 
     async def handle(self, body: dict,
                      on_new_message: Callable[[UserMessage], Awaitable[None]],
-                     offered: set[str] | None = None) -> list[dict]:
+                     offered: set[str] | None = None, agent: Any = None) -> list[dict]:
         """Answer one message. ``offered``: payloads of the buttons this conversation was
-        given (None: every payload allowed; unit tests of the contract use that)."""
+        given (None: every payload allowed; unit tests of the contract use that). ``agent``:
+        where the conversation's language is read for the channel's own error replies."""
         sender, text = body["sender"], body["message"]
         if len(text) > MAX_MESSAGE_CHARS:
-            return too_long_replies(sender, text, language_of_request(body))
+            return too_long_replies(sender, text, await error_reply_language(body, agent))
         if offered is not None:
             text = payloads.guarded(text, offered)
         collector = ContractOutputChannel()
@@ -160,7 +183,8 @@ class ContractRestInput(RestInput):
             logger.error("rest message timed out")
         except Exception:
             logger.exception("rest message failed")
-        return collector.messages or failure_replies(sender, text, language_of_request(body))
+        return collector.messages or failure_replies(
+            sender, text, await error_reply_language(body, agent))
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
@@ -185,6 +209,7 @@ class ContractRestInput(RestInput):
                 return response.json({"error": f"\"message\" is longer than "
                                       f"{MAX_REQUEST_CHARS} characters"}, status=413)
             offered = await offered_to(request.app.ctx.agent, body)
-            return response.json(await self.handle(body, on_new_message, offered))
+            return response.json(await self.handle(body, on_new_message, offered,
+                                                   request.app.ctx.agent))
 
         return webhook

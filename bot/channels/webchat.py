@@ -95,10 +95,10 @@ class WebChatInput(ContractRestInput):
 
     async def handle(self, body: dict,
                      on_new_message: Callable[[UserMessage], Awaitable[None]],
-                     offered: set[str] | None = None) -> list[dict]:
-        if not self.limiter.allow(body["sender"]):
+                     offered: set[str] | None = None, agent: Any = None) -> list[dict]:
+        if not self.limiter.allow(body["sender"]):  # no store read for a flood
             return [rate_limited_reply(body["sender"], language_of_request(body))]
-        return await super().handle(body, on_new_message, offered)
+        return await super().handle(body, on_new_message, offered, agent)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]

@@ -98,6 +98,42 @@ def test_a_failed_turn_still_answers_with_the_council_route():
     assert danger[0]["custom"]["type"] == "crisis"
 
 
+class StoreWith:
+    """An agent whose tracker store holds one conversation with these slots (or fails)."""
+
+    def __init__(self, slots=None, broken=False):
+        from types import SimpleNamespace
+
+        async def retrieve(sender):
+            if broken:
+                raise ConnectionError("store down")
+            return SimpleNamespace(get_slot=(slots or {}).get) if slots is not None else None
+
+        self.tracker_store = SimpleNamespace(retrieve=retrieve)
+
+
+def test_the_channels_own_replies_come_in_the_conversations_language():
+    """A Tamil conversation is told in Tamil that a message was too long or that something
+    went wrong, whatever the message itself was (emoji, English words)."""
+    def answer(message, agent, on_new_message=never_called):
+        return asyncio.run(ContractRestInput().handle(
+            {"sender": "r1", "message": message}, on_new_message, None, agent))
+
+    tamil = StoreWith({"language": None, "detected_language": "ta"})
+    too_long = answer("😀" * (MAX_MESSAGE_CHARS + 1), tamil)
+    assert too_long[0]["text"] == render("error.too_long", "ta", length=MAX_MESSAGE_CHARS + 1,
+                                         limit=MAX_MESSAGE_CHARS)
+    assert too_long[0]["custom"]["language"] == "ta"
+
+    async def broken(message):
+        raise RuntimeError("tracker store down")
+
+    failed = answer("ok", StoreWith({"language": "ur"}), broken)
+    assert failed[0]["custom"]["language"] == "ur" and failed[0]["custom"]["dir"] == "rtl"
+    for agent in (StoreWith(None), StoreWith(broken=True), None):  # new or unreadable: English
+        assert "custom" not in answer("😀" * (MAX_MESSAGE_CHARS + 1), agent)[0]
+
+
 def test_typed_payload_that_signals_danger_goes_through_nlu():
     assert text_for_pipeline('/greet{"x": 1} I want to kill myself').startswith("greet")
     assert text_for_pipeline('/need_carers') == "/need_carers"
