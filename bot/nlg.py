@@ -137,7 +137,9 @@ def crisis_reply(lang: str = SOURCE_LANGUAGE) -> dict:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def _translator():
+    """One translator per process: its circuit breaker must see every reply's failures."""
     from bot.directory.db import open_session
     from bot.i18n.translate import MachineTranslator
     return MachineTranslator(open_session)

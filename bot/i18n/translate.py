@@ -98,13 +98,54 @@ def _bound_http_calls(translator_class: type, timeout_s: float) -> None:
     module.requests = _RequestsWithTimeout(plain, timeout_s)
 
 
+def provider_code(iso: str) -> list[str]:
+    """``iso`` as providers may want it: the code itself, then the regional codes some
+    providers' tables use (MyMemory wants "ro-RO", not "ro")."""
+    from deep_translator import constants
+
+    regional = {value for table in vars(constants).values() if isinstance(table, dict)
+                for value in table.values()
+                if isinstance(value, str) and value.lower().startswith(f"{iso.lower()}-")}
+    preferred = f"{iso.lower()}-{PREFERRED_REGION.get(iso.lower(), iso.upper())}"
+    return [iso, *sorted(regional, key=lambda code: (code != preferred, code))]
+
+
+# the region of a language's code where the provider's table has several (British English;
+# otherwise the language's own country code, as "ro-RO" or "pl-PL")
+PREFERRED_REGION = {"en": "GB", "ur": "PK", "gu": "IN", "ta": "IN", "ar": "SA", "so": "SO"}
+
+
 def _provider_call(provider: str, source: str, target: str,
                    timeout_s: float = DEFAULT_TIMEOUT_S) -> Callable[[str], str]:
     import deep_translator
 
     translator_class = getattr(deep_translator, provider)
     _bound_http_calls(translator_class, timeout_s)
-    return translator_class(source=source, target=target).translate
+    problem: Exception | None = None
+    for source_code in provider_code(source):
+        for target_code in provider_code(target):
+            try:
+                return translator_class(source=source_code, target=target_code).translate
+            except Exception as err:  # noqa: BLE001 - deep-translator's own exceptions
+                problem = problem or err
+    raise problem or ValueError(f"{provider}: no code for {source}->{target}")
+
+
+def configuration_problem(provider: str) -> str | None:
+    """Why ``provider`` cannot translate at all (unknown, or needs a key), in one line."""
+    if provider.lower() in ("", "off", "none"):
+        return None
+    import deep_translator
+
+    if not isinstance(getattr(deep_translator, provider, None), type):
+        return (f"TRANSLATION_PROVIDER={provider!r} is not a deep-translator provider: use "
+                f"{DEFAULT_PROVIDER}, another class deep-translator has (e.g. "
+                "MyMemoryTranslator), or off")
+    try:
+        _provider_call(provider, "en", "fr")
+    except Exception as err:  # noqa: BLE001 - a key missing, a table without French…
+        return f"TRANSLATION_PROVIDER={provider!r} cannot be used: {str(err).splitlines()[0]}"
+    return None
 
 
 class MachineTranslator:
@@ -115,6 +156,10 @@ class MachineTranslator:
         self.timeout_s = timeout_s if timeout_s is not None else float(
             os.environ.get("TRANSLATION_TIMEOUT", DEFAULT_TIMEOUT_S))
         self.breaker = breaker or CircuitBreaker()
+        problem = configuration_problem(self.provider)
+        if problem:  # said once, at start-up, and translation off (not a warning a reply)
+            logger.error("%s; machine translation is off", problem)
+            self.provider = "off"
 
     @contextmanager
     def reply_budget(self) -> Iterator[None]:

@@ -229,3 +229,38 @@ def test_an_actions_reply_in_a_machine_translated_language_keeps_to_one_budget(
     assert time.monotonic() - started < 0.6
     assert len(turn.messages) >= 2 and all(
         m["custom"]["language"] == "en" for m in turn.messages if m.get("custom"))
+
+
+@responses.activate
+def test_mymemory_is_called_with_the_regional_codes_its_table_uses(sessions):
+    """MyMemory refuses "ro": its table has "ro-RO" (it failed for every language before)."""
+    responses.add(responses.GET, re.compile(r"https?://api\.mymemory\.translated\.net/.*"),
+                  json={"responseData": {"translatedText": "Sprijin"}, "matches": []})
+    translator = MachineTranslator(sessions, provider="MyMemoryTranslator", timeout_s=1.0)
+    assert translator.enabled
+    assert translator.translate_all(["Support (unique I)."], "ro") == \
+        {"Support (unique I).": "Sprijin"}
+    assert "langpair=en-GB%7Cro-RO" in responses.calls[0].request.url
+
+
+@pytest.mark.parametrize("provider, says", [
+    ("Gooogle", "is not a deep-translator provider"),
+    ("DeeplTranslator", "cannot be used"),
+])
+@responses.activate
+def test_an_unusable_provider_is_said_once_at_start_and_translation_is_off(
+        sessions, caplog, provider, says):
+    translator = MachineTranslator(sessions, provider=provider)
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and says in errors[0].getMessage()
+    assert "machine translation is off" in errors[0].getMessage()
+    assert not translator.enabled
+    caplog.clear()
+    assert translator.translate_all(["Anything (unique J)."], "ro") == {}
+    assert not responses.calls and not caplog.records, "no call, no warning per reply"
+
+
+def test_the_reply_translator_is_one_per_process_so_its_breaker_counts():
+    from bot.nlg import _translator
+
+    assert _translator() is _translator()
