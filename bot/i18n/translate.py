@@ -260,12 +260,23 @@ class MachineTranslator:
             logger.exception("could not cache translations")
 
 
+TRANSLATED_FIELDS = ("description", "opening_hours")  # names and addresses stay as written
+
+
 def translate_services(services: list[dict], target: str,
                        translator: MachineTranslator | None) -> list[dict]:
-    """The services with descriptions machine translated where possible (and marked so)."""
+    """The services with descriptions and opening times machine translated where possible,
+    marked ``machine_translated`` when the description is (the reply then says so)."""
     if translator is None or target == "en":
         return services
-    translated = translator.translate_all([s.get("description", "") for s in services], target)
-    return [{**s, "description": translated[s["description"]], "machine_translated": True}
-            if s.get("description") in translated else s for s in services]
+    translated = translator.translate_all(
+        [s.get(name) or "" for s in services for name in TRANSLATED_FIELDS], target)
+    out = []
+    for service in services:
+        if service.get("description") in translated:
+            service = {**service, "machine_translated": True, **{
+                name: translated[service[name]] for name in TRANSLATED_FIELDS
+                if service.get(name) in translated}}
+        out.append(service)
+    return out
 
