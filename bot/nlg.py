@@ -55,7 +55,12 @@ def _text_in(name: str, variation: dict, lang: str) -> tuple[str, str]:
     text: an unreviewed translation of it is not used (DESIGN.md)."""
     catalog = load_catalog(lang) if lang != SOURCE_LANGUAGE else None
     entry = catalog.entries.get(f"response.{name}") if catalog else None
-    if entry is not None and (entry.reviewed or not _is_crisis(variation)):
+    crisis = _is_crisis(variation)
+    if crisis and lang not in full_support_languages():
+        # a language we only machine translate: the English, which machine_translated_reply
+        # follows with the language's own reviewed crisis text (not that text twice)
+        return variation.get("text", ""), SOURCE_LANGUAGE
+    if entry is not None and (entry.reviewed or not crisis):
         return entry.text, lang
     return variation.get("text", ""), SOURCE_LANGUAGE
 
@@ -136,7 +141,6 @@ def crisis_reply(lang: str = SOURCE_LANGUAGE) -> dict:
     return render_response(domain_responses(), "utter_crisis", {"language": lang})
 
 
-@lru_cache(maxsize=1)
 @lru_cache(maxsize=1)
 def _translator():
     """One translator per process: its circuit breaker must see every reply's failures."""

@@ -206,6 +206,21 @@ def test_crisis_reply_is_never_unreviewed_text(monkeypatch):
     assert reply["text"].startswith("اتصل") and reply["custom"]["dir"] == "rtl"
 
 
+def test_a_machine_translated_languages_crisis_reply_is_english_then_its_own(monkeypatch):
+    """A language beyond the nine with a reviewed crisis text: the English first, then its
+    own (it was its own text twice, and no English)."""
+    from bot.nlg import machine_translated_reply
+
+    own = "Si vous êtes en danger, appelez le 999. NHS 111, option 2. Samaritans 116 123."
+    french = Catalog("fr", "Français", "ltr", {"response.utter_crisis": Entry(own, True)})
+    monkeypatch.setattr("bot.nlg.load_catalog", lambda lang: french if lang == "fr" else None)
+    reply = machine_translated_reply(
+        render_response(domain_responses(), "utter_crisis", {"language": "fr"}), "fr")
+    english = crisis_reply("en")["text"]
+    assert reply["text"] == f"{english}\n\n{own}"
+    assert reply["custom"]["type"] == "crisis"
+
+
 def test_a_broken_translation_falls_back_to_english(monkeypatch):
     broken = Catalog("ro", "Română", "ltr", {"response.utter_greet": Entry("Bună {", True)})
     monkeypatch.setattr("bot.nlg.load_catalog", lambda lang: broken)
