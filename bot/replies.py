@@ -91,6 +91,8 @@ def service_lines(index: int, service: dict, lang: str) -> list[str]:
                _address_line(service, lang)]
     if service.get("opening_hours"):
         details.append(render("service.hours", lang, value=service["opening_hours"]))
+    if service.get("note"):  # the directory's alert ("not running yet", "closed in August")
+        details.append(render("service.note", lang, value=service["note"]))
     return lines + [f"   {line}" for line in details if line]
 
 

@@ -260,12 +260,12 @@ class MachineTranslator:
             logger.exception("could not cache translations")
 
 
-TRANSLATED_FIELDS = ("description", "opening_hours")  # names and addresses stay as written
+TRANSLATED_FIELDS = ("description", "opening_hours", "note")  # names, addresses as written
 
 
 def translate_services(services: list[dict], target: str,
                        translator: MachineTranslator | None) -> list[dict]:
-    """The services with descriptions and opening times machine translated where possible,
+    """The services with descriptions, opening times and alerts machine translated where possible,
     marked ``machine_translated`` when the description is (the reply then says so)."""
     if translator is None or target == "en":
         return services

@@ -247,3 +247,14 @@ def test_reply_in_another_language_says_what_is_still_in_english(sessions):
     assert "engleză" in message["text"].splitlines()[-1]
     english = search_turn("need_carers", [], SearchFilters(), "en", sessions).messages[0]
     assert "in English" not in english["text"]
+
+
+def test_a_services_alert_is_in_the_text_not_only_in_the_contract(sessions):
+    """The directory's alert (the planned café van "not running yet") is what a resident
+    must read before setting off: it was only in the JSON ``note``."""
+    turn = search_turn("need_conversation_cafe", [], SearchFilters(), "ro", sessions)
+    message = next(m for m in turn.messages if m.get("custom", {}).get("type") == "services")
+    noted = [s for s in message["custom"]["services"] if s["note"]]
+    assert noted, "the bundled directory has a café with an alert"
+    for service in noted:
+        assert render("service.note", "ro", value=service["note"]) in message["text"]
