@@ -83,7 +83,7 @@ class ActionServiceDetail(Action):
             lang, detail_turn, message.get("intent", {}).get("name"),
             message.get("entities", []), message.get("text") or "",
             tracker.get_slot("listed_services") or [], lang, _sessions,
-            tracker.get_slot("focused_service"))
+            tracker.get_slot("focused_service"), tracker.get_slot("category"))
         return _send(turn, dispatcher)
 
 

@@ -309,8 +309,10 @@ def detail_text(service: dict, aspect: str, lang: str) -> str:
 
 
 def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids: list[str],
-                lang: str, sessions: SessionFactory, focused: str | None = None) -> Turn:
-    """Phone, opening times or address of the listed service(s) the resident asks about."""
+                lang: str, sessions: SessionFactory, focused: str | None = None,
+                category: str | None = None) -> Turn:
+    """Phone, opening times or address of the listed service(s) the resident asks about
+    (``category``: the need they were listed for, which the contract carries)."""
     if not listed_ids:
         return Turn([text_message(render("detail.none_listed", lang))])
     aspect = ASPECT_BY_INTENT.get(intent or "", "phone")
@@ -331,7 +333,7 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     if any(s.get("sample_data") for s in chosen):
         lines.append(render("service.sample", lang))
     message = {"text": "\n".join(lines),
-               "custom": services_custom(chosen, None, lang, aspect=aspect)}
+               "custom": services_custom(chosen, category, lang, aspect=aspect)}
     return Turn([message], {"focused_service": chosen[0]["id"] if len(chosen) == 1 else None})
 
 

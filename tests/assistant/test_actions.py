@@ -62,9 +62,13 @@ def test_service_detail_answers_from_listed_services(directory_env):
     listed = slot_events(events)["listed_services"]
     dispatcher = CollectingDispatcher()
     run(ActionServiceDetail(), dispatcher, tracker("where is the first one", "ask_address",
-                                                  {"listed_services": listed}))
+                                                  {"listed_services": listed,
+                                                   "category": "carers"}))
     first = listing.messages[0]["custom"]["services"][0]
     assert dispatcher.messages[0]["text"].startswith(first["name"])
+    custom = dispatcher.messages[0]["custom"]
+    assert (custom["type"], custom["category"], custom["aspect"]) == \
+        ("services", "carers", "address"), "the contract names the need, as for the list"
 
 
 def test_service_detail_without_a_list_asks_for_a_need(directory_env):
