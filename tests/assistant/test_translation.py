@@ -130,17 +130,22 @@ def test_search_reply_in_romanian_uses_and_marks_machine_translation(sessions, t
     assert "traduse automat" in message["text"]
 
 
+def slower_than_its_budget(sessions):
+    """A translator with a 0.3 s budget, its provider (intercepted) answering in 0.6 s."""
+    def slow(request):
+        time.sleep(0.6)
+        return 200, {}, page("trop tard")
+
+    responses.add_callback(responses.GET, GOOGLE, callback=slow)
+    return MachineTranslator(sessions, provider="GoogleTranslator", timeout_s=0.3,
+                             breaker=CircuitBreaker(threshold=100))
+
+
 @responses.activate
 def test_one_reply_shares_one_time_budget_across_calls(sessions):
     """Issue 3: at most the timeout per reply in all, however many translation calls the
     reply takes (descriptions, then its text, summary and notes)."""
-    def slow(request):
-        time.sleep(0.6)
-        return 200, {}, page("za późno")
-
-    responses.add_callback(responses.GET, GOOGLE, callback=slow)
-    translator = MachineTranslator(sessions, provider="GoogleTranslator", timeout_s=0.3,
-                                   breaker=CircuitBreaker(threshold=100))
+    translator = slower_than_its_budget(sessions)
     started = time.monotonic()
     with translator.reply_budget():
         for n in range(4):
@@ -215,13 +220,7 @@ def test_an_actions_reply_in_a_machine_translated_language_keeps_to_one_budget(
     import actions.services
     from bot.dialogue import SearchFilters, search_turn
 
-    def slow(request):
-        time.sleep(0.6)
-        return 200, {}, page("trop tard")
-
-    responses.add_callback(responses.GET, GOOGLE, callback=slow)
-    translator = MachineTranslator(sessions, provider="GoogleTranslator", timeout_s=0.3,
-                                   breaker=CircuitBreaker(threshold=100))
+    translator = slower_than_its_budget(sessions)
     monkeypatch.setattr(actions.services, "TRANSLATOR", translator)
     started = time.monotonic()
     turn = asyncio.run(actions.services._in_language(
