@@ -173,6 +173,13 @@ def machine_translated_reply(reply: dict, lang: str, translator=None) -> dict:
         reply = {**reply, "buttons": [
             {**b, "title": translated.get(b["title"], b["title"])}
             if isinstance(b, dict) and b.get("title") else b for b in buttons]}
+    if not text:  # all of it in English: say why, in English (the one language we can)
+        unavailable = render("translation.unavailable", SOURCE_LANGUAGE,
+                             language=configured_languages()[lang].name
+                             if lang in configured_languages() else lang)
+        reply = {**reply, "text": f"{reply.get('text', '')}\n{unavailable}".strip()}
+        if parts:
+            custom = {**custom, "notes": [*(custom.get("notes") or []), unavailable]}
     return {**reply, "text": text or reply.get("text", ""),
             "custom": {**custom, **text_language(shown_in), "type": custom.get("type", "text"),
                        "machine_translated": bool(text)}}

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.i18n.catalog import render
 from bot.i18n.languages import configured_languages, full_support_languages, reply_language
 from bot.nlg import (
     domain_responses,
@@ -102,7 +103,9 @@ def test_a_machine_translated_reply_translates_its_buttons_and_keeps_their_paylo
 def test_when_translation_is_unavailable_the_reply_is_english_and_says_so():
     reply = render_response(domain_responses(), "utter_greet", {"language": "fr"})
     fallback = machine_translated_reply(reply, "fr", FakeTranslator(works=False))
-    assert fallback["text"] == reply["text"]
+    assert fallback["text"] == reply["text"] + "\n" + render(
+        "translation.unavailable", "en", language="French")
+    assert "into French is not available" in fallback["text"]
     assert fallback["custom"]["language"] == "en"
     assert fallback["custom"]["machine_translated"] is False
 
@@ -188,6 +191,7 @@ def test_a_machine_translated_services_reply_translates_summary_and_notes_too():
     assert result["custom"]["type"] == "services" and result["custom"]["language"] == "fr"
     untranslated = machine_translated_reply(reply, "fr", FakeTranslator(works=False))
     assert untranslated["custom"]["summary"] == reply["custom"]["summary"]
+    assert "into French is not available" in untranslated["custom"]["notes"][-1]
 
 
 def test_plain_action_messages_in_other_languages_say_their_language():
