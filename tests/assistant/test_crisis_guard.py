@@ -128,3 +128,26 @@ def test_lexicon_against_every_labelled_example():
 ])
 def test_arabic_vowel_marks_and_stretching_do_not_hide_danger(text):
     assert detect_crisis(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "मैं आत्महत्या करना चाहता हूँ",            # Hindi
+    "ਮੈਂ ਖੁਦਕੁਸ਼ੀ ਕਰਨਾ ਚਾਹੁੰਦਾ ਹਾਂ",            # Punjabi
+    "আমি আত্মহত্যা করতে চাই",                  # Bengali
+    "Хочу покончить с собой прямо сейчас",     # Russian
+    "Я хочу вбити себе",                       # Ukrainian
+    "Искам да се самоубия",                    # Bulgarian
+    "voglio uccidermi",                        # Italian
+    "Kendimi öldürmek istiyorum",              # Turkish
+    "Dua të vras veten",                       # Albanian
+])
+def test_crisis_in_a_language_we_only_machine_translate_is_caught(text):
+    """The classifier has no data in these languages: it answered these "not understood" or
+    with a list of community groups. The lexicon gives the crisis reply first."""
+    assert detect_crisis(text) is not None
+
+
+def test_requests_in_those_languages_are_not_a_crisis():
+    for text in ("मुझे अपनी माँ के लिए दुभाषिया चाहिए", "мне нужен переводчик для мамы",
+                 "Ho bisogno di un interprete per mia madre", "Annem için tercüman lazım"):
+        assert detect_crisis(text) is None, text
