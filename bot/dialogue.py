@@ -229,7 +229,9 @@ def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
                                          shown_filters.phrase(lang), lang))
         if category_for_intent(intent):
             messages.append(narrowing_message(lang, filters.category))
-    slots = _filters_slots(filters)
+    # the search the resident now sees goes on: a wish nothing met is not kept, or the next
+    # follow-up ("open now") would be looked for with it again and find nothing either
+    slots = _filters_slots(shown_filters if result.services else filters)
     slots["listed_services"] = [s["id"] for s in result.services]
     slots["focused_service"] = None
     return Turn(messages, slots)
@@ -308,6 +310,14 @@ def detail_text(service: dict, aspect: str, lang: str) -> str:
            f"{render('detail.map', lang, url=map_url(service))}"
 
 
+def detail_with_alert(service: dict, aspect: str, lang: str) -> str:
+    """``detail_text``, then the service's alert ("not running yet") before anyone sets off."""
+    text = detail_text(service, aspect, lang)
+    if service.get("note"):
+        text += " " + render("service.note", lang, value=service["note"])
+    return text
+
+
 def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids: list[str],
                 lang: str, sessions: SessionFactory, focused: str | None = None,
                 category: str | None = None) -> Turn:
@@ -329,7 +339,7 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     chosen = pick_services(services, entities, text, focused)
     if not chosen:
         return Turn([text_message(render("detail.none_listed", lang))])
-    lines = [detail_text(service, aspect, lang) for service in chosen]
+    lines = [detail_with_alert(service, aspect, lang) for service in chosen]
     if any(s.get("sample_data") for s in chosen):
         lines.append(render("service.sample", lang))
     message = {"text": "\n".join(lines),

@@ -113,6 +113,9 @@ def test_a_wish_nothing_meets_drops_only_that_wish_and_offers_a_callback(session
     assert [b["payload"] for b in note["buttons"]] == [CALLBACK_PAYLOAD]
     shown = services_of(turn)
     assert [s["id"] for s in shown["services"]] == [s["id"] for s in before["services"]]
+    # the search goes on from what is shown: the next wish is looked for with Polish, not
+    # with the wheelchair access nothing had
+    assert (turn.slots["spoken_language"], turn.slots["access"]) == ("pl", [])
 
 
 def test_narrowing_by_language_keeps_category(sessions):
@@ -258,3 +261,17 @@ def test_a_services_alert_is_in_the_text_not_only_in_the_contract(sessions):
     assert noted, "the bundled directory has a café with an alert"
     for service in noted:
         assert render("service.note", "ro", value=service["note"]) in message["text"]
+
+
+def test_an_answer_about_one_service_repeats_its_alert(sessions):
+    """"Where is the third one?" of the planned café van: the address, and that it is not
+    running yet, before anyone sets off."""
+    listed = search_turn("need_conversation_cafe", [], SearchFilters(), "en", sessions)
+    services = services_of(listed)["services"]
+    position = next(i for i, s in enumerate(services, start=1) if s["note"])
+    ordinal = [{"entity": "ordinal", "value": str(position)}]
+    for intent in ("ask_address", "ask_opening_hours", "ask_phone"):
+        turn = detail_turn(intent, ordinal, "", listed.slots["listed_services"], "en",
+                           sessions)
+        note = render("service.note", "en", value=services[position - 1]["note"])
+        assert note in turn.messages[0]["text"], intent
