@@ -43,7 +43,8 @@ def _chosen_explicitly(event: Any) -> bool:
 
 def conversation_language(tracker: Any) -> dict[str, Any]:
     """The conversation's ``language`` and ``detected_language`` slots, whether the latest
-    message that set the language chose it explicitly, and whether a search is going."""
+    message that set the language chose it explicitly, whether a search is going and whether
+    a form is asking its questions."""
     from rasa.shared.core.events import Restarted, SessionStarted, UserUttered
 
     language = tracker.get_slot("language")
@@ -58,7 +59,8 @@ def conversation_language(tracker: Any) -> dict[str, Any]:
             break
     return {"language": language,
             "detected_language": tracker.get_slot("detected_language"),
-            "chosen": chosen, "searching": tracker.get_slot("category") is not None}
+            "chosen": chosen, "searching": tracker.get_slot("category") is not None,
+            "in_form": getattr(tracker, "active_loop_name", None) is not None}
 
 
 def established_language(metadata: dict | None) -> str | None:
@@ -69,6 +71,16 @@ def established_language(metadata: dict | None) -> str | None:
 
 def chosen_explicitly(metadata: dict | None) -> bool:
     return bool(((metadata or {}).get(CONVERSATION_KEY) or {}).get("chosen"))
+
+
+def in_conversation(metadata: dict | None) -> bool:
+    """Whether parse_message passed what the conversation has (a tracker was at hand)."""
+    return isinstance((metadata or {}).get(CONVERSATION_KEY), dict)
+
+
+def in_form(metadata: dict | None) -> bool:
+    """Whether a form (callback, interpreter booking) is asking its questions."""
+    return bool(((metadata or {}).get(CONVERSATION_KEY) or {}).get("in_form"))
 
 
 def searching(metadata: dict | None) -> bool:

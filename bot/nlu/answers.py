@@ -48,3 +48,14 @@ def answer(text: str, lang: str) -> str | None:
 def is_plain_answer(text: str) -> bool:
     """The whole message is a yes/no/cancel word in one of the languages."""
     return plain(text) in _every_answer()
+
+
+@lru_cache(maxsize=1)
+def _every_yes() -> frozenset[str]:
+    return frozenset(word for entry in answer_words().values() for word in entry.get(YES, ()))
+
+
+def is_plain_yes(text: str) -> bool:
+    """The whole message is a "yes" word ("ok", "da", "tak", "haa", "ٹھیک ہے"…) in one of the
+    languages."""
+    return plain(text) in _every_yes()

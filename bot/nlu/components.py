@@ -19,10 +19,16 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import conversation_language
-from bot.conversation_language import chosen_explicitly, established_language, searching
+from bot.conversation_language import (
+    chosen_explicitly,
+    established_language,
+    in_conversation,
+    in_form,
+    searching,
+)
 from bot.i18n.detect import detect_language, explicit_language, is_confident, language_change
 from bot.i18n.languages import configured_languages
-from bot.nlu.answers import is_plain_answer
+from bot.nlu.answers import is_plain_answer, is_plain_yes
 from bot.nlu.lexicon import find_entities
 from bot.safety.crisis import detect_crisis
 
@@ -194,6 +200,35 @@ def _read_as(message: Message, name: str, confidence: float) -> None:
     message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": confidence}, *ranking],
                 add_to_output=True)
+
+
+ACKNOWLEDGED_AS = "thank"  # "You're welcome. Is there anything else I can help you find?"
+NOT_ACKNOWLEDGEMENTS = {ACKNOWLEDGED_AS, CRISIS_INTENT, CHOOSE_LANGUAGE_INTENT}
+LANGUAGE_ENTITIES = {REPLY_LANGUAGE_ENTITY, MESSAGE_LANGUAGE_ENTITY}
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class Acknowledgement(_StatelessComponent):
+    """Outside a form, a message that is only "ok", "yes", "da", "tak", "haa", "ٹھیک ہے"…
+    (data/answers.yml) acknowledges what the assistant said. The training data taught the
+    classifier that "ok" closes a conversation ("Goodbye", even straight after the crisis
+    reply), and other such words landed anywhere ("tak" on opening hours, "dobrze" on a
+    greeting); it is read as ``thank``, answered "You're welcome. Is there anything else I
+    can help you find?". Only with the conversation at hand (bot.conversation_language):
+    inside a form, "yes" answers the form's question."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            metadata = message.get("metadata")
+            if not in_conversation(metadata) or in_form(metadata) \
+                    or not is_plain_yes(message.get(TEXT) or ""):
+                continue
+            if (message.get(INTENT) or {}).get("name") in NOT_ACKNOWLEDGEMENTS or any(
+                    e.get("entity") not in LANGUAGE_ENTITIES
+                    for e in message.get(ENTITIES) or []):
+                continue
+            _read_as(message, ACKNOWLEDGED_AS, 1.0)
+        return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -15,7 +15,7 @@ from bot.conversation_language import (
     _with_conversation_language,
     conversation_language,
 )
-from bot.nlu.components import LanguageDetector, LanguageRequest
+from bot.nlu.components import Acknowledgement, LanguageDetector, LanguageRequest
 from bot.paths import REPO_ROOT
 
 
@@ -60,12 +60,13 @@ def tracker_with(domain, *events):
 def test_what_the_conversation_has_comes_from_its_slots_and_latest_choice(domain):
     empty = conversation_language(tracker_with(domain))
     assert empty == {"language": None, "detected_language": None, "chosen": False,
-                     "searching": False}
+                     "searching": False, "in_form": False}
     typed = tracker_with(domain, UserUttered("can we speak Urdu?", {"name": "choose_language"}, [
         {"entity": "reply_language", "value": "ur", "extractor": "LanguageRequest"}]),
         SlotSet("language", "ur"))
     assert conversation_language(typed) == {"language": "ur", "detected_language": None,
-                                            "chosen": True, "searching": False}
+                                            "chosen": True, "searching": False,
+                                            "in_form": False}
     button = tracker_with(domain, UserUttered(
         '/choose_language{"reply_language": "so"}', {"name": "choose_language"},
         [{"entity": "reply_language", "value": "so", "extractor": "RegexMessageHandler"}]),
@@ -100,7 +101,8 @@ def test_parse_message_sees_the_conversation_and_leaves_no_trace(domain):
     message = UserMessage()
     parsed = asyncio.run(parse(None, message, tracker))
     assert seen[-1][CONVERSATION_KEY] == {"language": None, "detected_language": "ar",
-                                          "chosen": False, "searching": False}, \
+                                          "chosen": False, "searching": False,
+                                          "in_form": False}, \
         "a client's own key is replaced"
     assert seen[-1]["language"] == "ro"
     assert message.metadata == {"language": "ro", CONVERSATION_KEY: {"chosen": True}}
@@ -132,3 +134,32 @@ def test_asking_for_the_language_in_use_while_services_are_listed_narrows_them()
         assert chose.get("intent")["name"] == "choose_language"
         assert {"entity": "reply_language", "value": "ro"}.items() <= \
             chose.get("entities")[-1].items()
+
+
+@pytest.mark.parametrize("text, predicted", [
+    ("ok", "goodbye"), ("tak", "ask_opening_hours"), ("dobrze", "greet"), ("da", "thank"),
+    ("haa", "nlu_fallback"), ("OK!", "goodbye"),
+])
+def test_a_bare_ok_outside_a_form_is_an_acknowledgement(text, predicted):
+    """What the model said for these after a list; the reply should be "you're welcome,
+    anything else?", not "Goodbye" or every service's opening hours."""
+    def parsed(conversation, entities=()):
+        data = {"text": text, "intent": {"name": predicted, "confidence": 0.9},
+                "intent_ranking": [{"name": predicted, "confidence": 0.9}],
+                "entities": list(entities), "metadata": {}}
+        if conversation is not None:
+            data["metadata"][CONVERSATION_KEY] = conversation
+        return Acknowledgement({}).process([Message(data=data)])[0].get("intent")["name"]
+
+    assert parsed({"searching": True, "in_form": False}) == "thank"
+    assert parsed({"in_form": True}) == predicted, "in a form, yes answers its question"
+    assert parsed(None) == predicted, "without a conversation, nothing to acknowledge"
+    assert parsed({}, [{"entity": "ordinal", "value": "1"}]) == predicted
+
+
+def test_more_than_a_yes_word_is_left_to_the_classifier():
+    for text, predicted in (("ok bye", "goodbye"), ("I need a carer", "need_carers"),
+                            ("ok", "crisis")):
+        message = Message(data={"text": text, "intent": {"name": predicted, "confidence": 1},
+                                "metadata": {CONVERSATION_KEY: {}}})
+        assert Acknowledgement({}).process([message])[0].get("intent")["name"] == predicted

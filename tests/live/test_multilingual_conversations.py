@@ -144,3 +144,12 @@ def test_asking_for_services_in_the_language_in_use_narrows_them(resident):
     assert narrowed["custom"]["language"] == "ro"
     assert narrowed["custom"]["category"] == first["custom"]["category"]
     assert all("ro" in s["languages"] for s in narrowed["custom"]["services"])
+
+
+def test_ok_after_a_list_is_an_acknowledgement_not_goodbye(resident):
+    from bot.nlg import domain_responses, render_response
+
+    _services(resident.say("potrzebuję tłumacza na wizytę u lekarza dla mamy"))
+    reply = resident.say("ok")[0]
+    thanks = render_response(domain_responses(), "utter_thanks", {"language": "pl"})
+    assert reply["text"] == thanks["text"] and reply["custom"]["language"] == "pl"
