@@ -249,34 +249,35 @@ def _name_words(name: str) -> set[str]:
             if len(w) > 2 and w not in _STOPWORDS}
 
 
-def ordinal_beyond_the_list(services: list[dict], entities: list[dict]) -> int | None:
-    """The number the resident asked for ("the third one") when the list is shorter and no
-    other number they gave is in it: they are told so, not given another service."""
-    beyond = None
-    for value in entity_values(entities, "ordinal"):
-        try:
-            index = int(value)
-        except ValueError:
-            continue
-        position = index - 1 if index > 0 else len(services) + index
-        if 0 <= position < len(services):
-            return None
-        if index > 0 and beyond is None:
-            beyond = index
-    return beyond
-
-
-def pick_services(services: list[dict], entities: list[dict], text: str,
-                  focused: str | None = None) -> list[dict]:
-    """The listed service(s) the resident means: by ordinal, by name, else the one they last
-    asked about ("where is it?" after "phone number of the second one"), else all of them."""
+def _ordinals(services: list[dict], entities: list[dict]) -> list[tuple[int, int | None]]:
+    """(number said, its position in ``services`` or None when the list is shorter) for each
+    ordinal the resident gave ("the second one" 2, "the last one" -1)."""
+    found = []
     for value in entity_values(entities, "ordinal"):
         try:
             index = int(value)
         except ValueError:  # a hand-typed payload such as {"ordinal": "abc"}
             continue
         position = index - 1 if index > 0 else len(services) + index
-        if 0 <= position < len(services):
+        found.append((index, position if 0 <= position < len(services) else None))
+    return found
+
+
+def ordinal_beyond_the_list(services: list[dict], entities: list[dict]) -> int | None:
+    """The number the resident asked for ("the third one") when the list is shorter and no
+    other number they gave is in it: they are told so, not given another service."""
+    ordinals = _ordinals(services, entities)
+    if any(position is not None for _, position in ordinals):
+        return None
+    return next((index for index, _ in ordinals if index > 0), None)
+
+
+def pick_services(services: list[dict], entities: list[dict], text: str,
+                  focused: str | None = None) -> list[dict]:
+    """The listed service(s) the resident means: by ordinal, by name, else the one they last
+    asked about ("where is it?" after "phone number of the second one"), else all of them."""
+    for _, position in _ordinals(services, entities):
+        if position is not None:
             return [services[position]]
     said = _name_words(text)
     scored = sorted(((len(_name_words(s["name"]) & said), i) for i, s in enumerate(services)),
