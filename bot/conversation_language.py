@@ -63,14 +63,20 @@ def conversation_language(tracker: Any) -> dict[str, Any]:
             "in_form": getattr(tracker, "active_loop_name", None) is not None}
 
 
+def _known(metadata: dict | None) -> dict:
+    """What parse_message passed about the conversation ({} when there was no tracker)."""
+    known = (metadata or {}).get(CONVERSATION_KEY)
+    return known if isinstance(known, dict) else {}
+
+
 def established_language(metadata: dict | None) -> str | None:
     """The conversation's language as parse_message passed it (None: not established)."""
-    known = (metadata or {}).get(CONVERSATION_KEY) or {}
+    known = _known(metadata)
     return known.get("language") or known.get("detected_language")
 
 
 def chosen_explicitly(metadata: dict | None) -> bool:
-    return bool(((metadata or {}).get(CONVERSATION_KEY) or {}).get("chosen"))
+    return bool(_known(metadata).get("chosen"))
 
 
 def in_conversation(metadata: dict | None) -> bool:
@@ -80,12 +86,12 @@ def in_conversation(metadata: dict | None) -> bool:
 
 def in_form(metadata: dict | None) -> bool:
     """Whether a form (callback, interpreter booking) is asking its questions."""
-    return bool(((metadata or {}).get(CONVERSATION_KEY) or {}).get("in_form"))
+    return bool(_known(metadata).get("in_form"))
 
 
 def searching(metadata: dict | None) -> bool:
     """Whether the conversation has a search going (services listed for a need)."""
-    return bool(((metadata or {}).get(CONVERSATION_KEY) or {}).get("searching"))
+    return bool(_known(metadata).get("searching"))
 
 
 def _with_conversation_language(original: Any) -> Any:

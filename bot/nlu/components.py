@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import conversation_language
 from bot.conversation_language import (
+    REPLY_LANGUAGE_ENTITY,
     chosen_explicitly,
     established_language,
     in_conversation,
@@ -132,7 +133,6 @@ class LexiconEntityExtractor(_StatelessComponent, EntityExtractorMixin):
         return messages
 
 
-REPLY_LANGUAGE_ENTITY = "reply_language"
 MESSAGE_LANGUAGE_ENTITY = "message_language"
 CHOOSE_LANGUAGE_INTENT = "choose_language"
 
