@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cache, lru_cache
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -94,11 +95,15 @@ def _bound_http_calls(translator_class: type, timeout_s: float) -> None:
     current = getattr(module, "requests", None)
     if current is None:
         return
-    plain = current._module if isinstance(current, _RequestsWithTimeout) else current
-    module.requests = _RequestsWithTimeout(plain, timeout_s)
+    if isinstance(current, _RequestsWithTimeout):
+        if current._timeout_s == timeout_s:
+            return  # wrapped already, as every call after the first finds it
+        current = current._module
+    module.requests = _RequestsWithTimeout(current, timeout_s)
 
 
-def provider_code(iso: str) -> list[str]:
+@cache
+def provider_code(iso: str) -> tuple[str, ...]:
     """``iso`` as providers may want it: the code itself, then the regional codes some
     providers' tables use (MyMemory wants "ro-RO", not "ro")."""
     from deep_translator import constants
@@ -107,7 +112,7 @@ def provider_code(iso: str) -> list[str]:
                 for value in table.values()
                 if isinstance(value, str) and value.lower().startswith(f"{iso.lower()}-")}
     preferred = f"{iso.lower()}-{PREFERRED_REGION.get(iso.lower(), iso.upper())}"
-    return [iso, *sorted(regional, key=lambda code: (code != preferred, code))]
+    return (iso, *sorted(regional, key=lambda code: (code != preferred, code)))
 
 
 # the region of a language's code where the provider's table has several (British English;
@@ -121,11 +126,24 @@ def _provider_call(provider: str, source: str, target: str,
 
     translator_class = getattr(deep_translator, provider)
     _bound_http_calls(translator_class, timeout_s)
+    source_code, target_code = _working_codes(provider, source, target)
+    return translator_class(source=source_code, target=target_code).translate
+
+
+@lru_cache(maxsize=256)
+def _working_codes(provider: str, source: str, target: str) -> tuple[str, str]:
+    """The first of ``provider_code``'s codes the provider accepts for ``source`` and
+    ``target``, found once per language pair (not once per text: a refused pair of codes is
+    an exception deep-translator raises after checking its table)."""
+    import deep_translator
+
+    translator_class = getattr(deep_translator, provider)
     problem: Exception | None = None
     for source_code in provider_code(source):
         for target_code in provider_code(target):
             try:
-                return translator_class(source=source_code, target=target_code).translate
+                translator_class(source=source_code, target=target_code)
+                return source_code, target_code
             except Exception as err:  # noqa: BLE001 - deep-translator's own exceptions
                 problem = problem or err
     raise problem or ValueError(f"{provider}: no code for {source}->{target}")
