@@ -215,16 +215,15 @@ def search_turn(intent: str | None, entities: list[dict], previous: SearchFilter
 
 def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
     messages = list(notes)
-    category = category_label(filters.category, lang)
+    wished = filters.phrase(lang)
+    not_found = render("none.found", lang, filters=wished,
+                       category=category_label(filters.category, lang, wished))
     if not result.services:
-        messages.append(text_message(render("none.found", lang, category=category,
-                                            filters=filters.phrase(lang))
-                                     + " " + contact_route(lang), [callback_button(lang)]))
+        messages.append(text_message(f"{not_found} {contact_route(lang)}",
+                                     [callback_button(lang)]))
     else:
         if shown_filters != filters:  # a person may still know of something: offer one
-            messages.append(text_message(render("none.found", lang, category=category,
-                                                filters=filters.phrase(lang)),
-                                         [callback_button(lang)]))
+            messages.append(text_message(not_found, [callback_button(lang)]))
         messages.append(services_message(result.services, result.total, filters.category,
                                          shown_filters.phrase(lang), lang))
         if category_for_intent(intent):

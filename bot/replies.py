@@ -5,6 +5,7 @@ Every reply that presents services is ONE message: ``{"text": ..., "custom": {"t
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import quote_plus
 
@@ -15,8 +16,24 @@ DESCRIPTION_CHARS = 160
 MAP_SEARCH_URL = "https://www.openstreetmap.org/search?query={query}"
 
 
-def category_label(category: str, lang: str) -> str:
-    return render(f"category.{category}", lang)
+_ASIDE = re.compile(r"\s*\(([^()]*)\)")
+_LAST_ASIDE = re.compile(r"(?<=\S)\s*\(([^()]*)\)\s*$")
+
+
+def without_brackets(label: str) -> str:
+    """A label's aside without its brackets, for text that is itself in brackets or followed
+    by them: "advocacy (someone to speak up for you)" -> "advocacy – someone to speak up for
+    you", "حلقة سمعية (hearing loop)" -> "حلقة سمعية – hearing loop"; an aside inside the
+    label just loses its brackets ("સંભાળ રાખનારાઓ (carers) માટે મદદ")."""
+    label = _LAST_ASIDE.sub(lambda m: f" – {m.group(1)}", label)
+    return _ASIDE.sub(lambda m: f" {m.group(1)}", label).strip()
+
+
+def category_label(category: str, lang: str, filters: str = "") -> str:
+    """The need's name; followed by a bracketed ``filters`` phrase, without brackets of its
+    own ("advocacy (someone to speak up for you) (nearest to Pinner first)" read badly)."""
+    label = render(f"category.{category}", lang)
+    return without_brackets(label) if filters else label
 
 
 def language_name(code: str, lang: str) -> str:
@@ -33,9 +50,11 @@ def filters_phrase(place: str | None, spoken_language: str | None, access: Itera
     if place:
         parts.append(render("filter.near", lang, place=place))
     if spoken_language:
-        parts.append(render("filter.language", lang, language=language_name(spoken_language, lang)))
+        parts.append(render("filter.language", lang,
+                            language=without_brackets(language_name(spoken_language, lang))))
     for code in access:
-        parts.append(render("filter.access", lang, access=render(f"access.{code}", lang)))
+        parts.append(render("filter.access", lang,
+                            access=without_brackets(render(f"access.{code}", lang))))
     if open_now:
         parts.append(render("filter.open_now", lang))
     return f" ({render('filter.joiner', lang).join(parts)})" if parts else ""
@@ -110,7 +129,7 @@ def services_message(services: list[dict], total: int, category: str, filters: s
     count_phrase = (render("services.count_one", lang) if count == 1
                     else render("services.count_many", lang, count=count))
     summary = render("services.intro", lang, count_phrase=count_phrase,
-                     category=category_label(category, lang), filters=filters)
+                     category=category_label(category, lang, filters), filters=filters)
     lines = [summary]
     for index, service in enumerate(services, start=1):
         lines.extend(service_lines(index, service, lang))

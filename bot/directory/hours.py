@@ -238,6 +238,25 @@ def is_open(schedules: Iterable[Any], at: datetime) -> bool | None:
     return False
 
 
+def not_running(schedules: Iterable[Any], on: date) -> bool:
+    """Every schedule the service has is outside its dates on ``on`` — a planned service
+    whose hours start later ("from April 2027"), or one whose hours have all ended. False
+    when no hours are known: that says nothing either way."""
+    blocks = blocks_of(schedules)
+    return bool(blocks) and not any(b.in_force(on) for b in blocks)
+
+
+def next_date_on(weekday: int, today: date) -> date:
+    """The first date from ``today`` (included) that falls on ``weekday`` (0 = Monday)."""
+    return today + timedelta(days=(weekday - today.weekday()) % 7)
+
+
+def opens_on(schedules: Iterable[Any], day: date) -> bool:
+    """Whether a usable row in force on ``day`` opens that day; False when no hours are
+    known (like ``is_open``'s None, a service with unknown hours never counts as open)."""
+    return any(b.in_force(day) and b.occurs_on(day) for b in blocks_of(schedules))
+
+
 # --- description ---------------------------------------------------------------------------
 
 def _clock(value: time, closing: bool = False) -> str:

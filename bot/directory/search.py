@@ -3,6 +3,8 @@
 ``find_services`` returns active services matching every filter of a ``ServiceQuery``, as reply
 contract dicts (DESIGN.md, "Contract with every client"). Ranking is stable:
 
+0. services running on the day come before those whose every schedule is outside its dates
+   (a planned service starting later, or hours that have ended), however near;
 1. with ``near``: distance from the place to the service's nearest physical location, nearest
    first; services without a located physical site come last (``distance_km`` None);
 2. services whose primary (first) category is the query category before secondary matches;
@@ -12,7 +14,9 @@ contract dicts (DESIGN.md, "Contract with every client"). Ranking is stable:
 The address, postcode, opening hours and ``open_now`` shown for a service are those of the
 location used for distance (the nearest one with ``near``, else the first physical location),
 plus the service's own schedules. Access needs are met by the service's ``harrow-access``
-attributes or by any of its locations' accessibility text. Every service is assumed to speak
+attributes or by any of its locations' accessibility text. ``open_days`` is met when one of
+those shown schedules occurs, in force, on the next such day (London, today included); unknown
+hours meet neither it nor ``open_now``. Every service is assumed to speak
 English. ``now`` must be timezone-aware (default: the current time).
 
 Loading uses plain column queries (one per table, filtered by the same service subquery), not
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select
@@ -31,7 +35,16 @@ from sqlalchemy.orm import Session
 from bot.directory.access import ACCESS_LABELS, ACCESS_TAXONOMY, access_codes_from_text
 from bot.directory.categories import CATEGORIES, NEEDS_TAXONOMY
 from bot.directory.geo import Place, haversine_km, normalise_postcode, resolve_place
-from bot.directory.hours import LONDON, UTC, describe_hours, is_open
+from bot.directory.hours import (
+    DAY_CODES,
+    LONDON,
+    UTC,
+    describe_hours,
+    is_open,
+    next_date_on,
+    not_running,
+    opens_on,
+)
 from bot.directory.languages import ENGLISH, language_code
 from bot.directory.models import (
     ACTIVE,
@@ -60,6 +73,8 @@ class ServiceQuery:
     access: tuple[str, ...] = ()  # access codes; all must be met
     near: str | None = None  # postcode (full or partial) or area name
     open_now: bool = False
+    # day codes ("SA", "SU"): open on the next such date (London, today included), any of them
+    open_days: tuple[str, ...] = ()
     limit: int = 5
 
 
@@ -298,19 +313,23 @@ class _Match:
     schedules: list[dict]
     open_now: bool | None
     access: set[str]
+    not_running: bool = False
 
     def rank(self, category: str | None) -> tuple:
         primary = 0 if category is None or self.entry.categories[:1] == [category] else 1
         open_rank = {True: 0, False: 1, None: 2}[self.open_now]
         distance = self.distance if self.distance is not None else math.inf
         row = self.entry.row
-        return (self.distance is None, distance, primary, open_rank, row.name.casefold(), row.id)
+        return (self.not_running, self.distance is None, distance, primary, open_rank,
+                row.name.casefold(), row.id)
 
 
 def _match(entry: _Entry, place: Place | None, now: datetime) -> _Match:
     site, distance = _nearest(entry, place)
     schedules = entry.schedules + (site.schedules if site else [])
-    return _Match(entry, site, distance, schedules, is_open(schedules, now), entry.access)
+    every_schedule = entry.schedules + [row for s in entry.sites for row in s.schedules]
+    return _Match(entry, site, distance, schedules, is_open(schedules, now), entry.access,
+                  not_running(every_schedule, now.astimezone(LONDON).date()))
 
 
 def _to_dict(match: _Match, now: datetime) -> dict:
@@ -349,6 +368,21 @@ def _check_query(query: ServiceQuery) -> None:
     if unknown:
         raise UnknownFilter(f"unknown access need {unknown[0]!r}: use one of "
                             + ", ".join(ACCESS_LABELS))
+    days = [code for code in query.open_days if code not in DAY_CODES]
+    if days:
+        raise UnknownFilter(f"unknown day {days[0]!r}: use one of " + ", ".join(DAY_CODES))
+
+
+def _open_dates(query: ServiceQuery, now: datetime) -> list[date]:
+    """The dates ``query.open_days`` ask about: the next of each day from London's today."""
+    today = now.astimezone(LONDON).date()
+    return [next_date_on(DAY_CODES.index(code), today) for code in query.open_days]
+
+
+def _meets(match: _Match, query: ServiceQuery, open_dates: list[date]) -> bool:
+    """Every filter the SQL query could not apply: access needs, open now, open on a day."""
+    return (set(query.access) <= match.access and (not query.open_now or bool(match.open_now))
+            and (not open_dates or any(opens_on(match.schedules, d) for d in open_dates)))
 
 
 def _now(now: datetime | None) -> datetime:
@@ -376,8 +410,8 @@ def find_services(
     moment, place = _now(now), _place(query.near)
     entries = _load(session, _matching_ids(session, query))
     matches = [_match(e, place, moment) for e in entries.values()]
-    matches = [m for m in matches
-               if set(query.access) <= m.access and (not query.open_now or m.open_now)]
+    open_dates = _open_dates(query, moment)
+    matches = [m for m in matches if _meets(m, query, open_dates)]
     matches.sort(key=lambda m: m.rank(query.category))
     shown = matches[:max(query.limit, 0)]
     return SearchResult([_to_dict(m, moment) for m in shown], len(matches), place)

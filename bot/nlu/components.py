@@ -267,3 +267,26 @@ class LanguageRequest(_StatelessComponent):
                           "extractor": type(self).__name__}
                 message.set(ENTITIES, [*kept, entity], add_to_output=True)
         return messages
+
+
+HOURS_INTENT = "ask_opening_hours"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class OneServiceQuestion(_StatelessComponent):
+    """With services listed, "is the third one open now?" asks about one of them: the
+    classifier read it as narrowing by "open now" (``refine_search``) and the resident got
+    the list filtered instead of an answer. A narrowing message that names a listed service
+    by number and asks only whether it is open is read as ``ask_opening_hours`` (its hours,
+    with "open now" or "closed now"). Only with the conversation at hand
+    (bot.conversation_language): without a search going there is no "third one"."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") != NARROWING_INTENT or not searching(message.get("metadata")):
+                continue
+            kinds = {e.get("entity") for e in message.get(ENTITIES) or []} - LANGUAGE_ENTITIES
+            if kinds == {"ordinal", "open_now"}:
+                _read_as(message, HOURS_INTENT, intent.get("confidence", 0.0))
+        return messages

@@ -15,7 +15,12 @@ from bot.conversation_language import (
     _with_conversation_language,
     conversation_language,
 )
-from bot.nlu.components import Acknowledgement, LanguageDetector, LanguageRequest
+from bot.nlu.components import (
+    Acknowledgement,
+    LanguageDetector,
+    LanguageRequest,
+    OneServiceQuestion,
+)
 from bot.paths import REPO_ROOT
 
 
@@ -163,3 +168,29 @@ def test_more_than_a_yes_word_is_left_to_the_classifier():
         message = Message(data={"text": text, "intent": {"name": predicted, "confidence": 1},
                                 "metadata": {CONVERSATION_KEY: {}}})
         assert Acknowledgement({}).process([message])[0].get("intent")["name"] == predicted
+
+
+def test_is_the_third_one_open_now_asks_about_that_service_when_services_are_listed():
+    """The classifier read it as "open now" narrowing: the list was filtered instead of the
+    third service's hours being given."""
+    def parsed(conversation, entities):
+        data = {"text": "is the third one open now", "entities": entities, "metadata": {},
+                "intent": {"name": "refine_search", "confidence": 0.7},
+                "intent_ranking": [{"name": "refine_search", "confidence": 0.7},
+                                   {"name": "ask_opening_hours", "confidence": 0.2}]}
+        if conversation is not None:
+            data["metadata"][CONVERSATION_KEY] = conversation
+        return OneServiceQuestion({}).process([Message(data=data)])[0]
+
+    third_open = [{"entity": "ordinal", "value": "3"}, {"entity": "open_now", "value": "true"},
+                  {"entity": "reply_language", "value": "en"}]
+    asked = parsed({"searching": True}, third_open)
+    assert asked.get("intent") == {"name": "ask_opening_hours", "confidence": 0.7}
+    assert [r["name"] for r in asked.get("intent_ranking")] == \
+        ["ask_opening_hours", "refine_search"]
+    assert parsed({"searching": False}, third_open).get("intent")["name"] == "refine_search"
+    assert parsed(None, third_open).get("intent")["name"] == "refine_search"
+    # "which are open now" (no number) and "the third one in Pinner, open now" narrow
+    assert parsed({"searching": True}, third_open[1:]).get("intent")["name"] == "refine_search"
+    assert parsed({"searching": True}, [*third_open, {"entity": "place", "value": "Pinner"}]
+                  ).get("intent")["name"] == "refine_search"

@@ -205,3 +205,34 @@ def test_plain_action_messages_in_other_languages_say_their_language():
     assert tagged[0]["buttons"] == buttons
     assert tagged[1]["custom"]["type"] == "services"  # its own custom is kept
     assert "custom" not in translated_turn(turn, "en", None).messages[0]
+
+
+def _bracket_depths(text: str) -> tuple[int, bool]:
+    """Deepest nesting of round brackets in ``text``, and whether one group closes and the
+    next opens straight after it (") (")."""
+    depth = deepest = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    return deepest, ") (" in text or ")(" in text
+
+
+@pytest.mark.parametrize("lang", sorted(full_support_languages()))
+def test_a_narrowed_summary_has_no_brackets_inside_or_beside_brackets(lang):
+    """"advocacy (someone to speak up for you) (nearest to Pinner first)" and "(with
+    حلقة سمعية (hearing loop))" read badly: the labels' asides lose their brackets there."""
+    from bot.dialogue import CATEGORY_BUTTONS, SearchFilters
+    from bot.directory.access import ACCESS_LABELS
+    from bot.replies import services_message
+
+    service = {"id": "s1", "name": "Carers Hub", "description": "Helps carers."}
+    for category in CATEGORY_BUTTONS:
+        for code in ACCESS_LABELS:
+            filters = SearchFilters(category=category, place="Pinner", spoken_language="pa",
+                                    access=(code,), open_now=True)
+            summary = services_message([service], 1, category, filters.phrase(lang),
+                                       lang)["custom"]["summary"]
+            assert _bracket_depths(summary) == (1, False), summary
+    # without narrowing the need keeps its explanation as written
+    plain = services_message([service], 1, "advocacy", "", lang)["custom"]["summary"]
+    assert render("category.advocacy", lang) in plain

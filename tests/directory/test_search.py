@@ -18,10 +18,12 @@ from bot.directory.search import (
 from directory.oruk_factories import (
     TUESDAY_1030,
     TUESDAY_1230,
+    envelope,
     location,
     schedule,
     service,
     uid,
+    virtual_location,
 )
 
 CONTRACT_KEYS = {
@@ -242,3 +244,30 @@ def test_nearest_of_several_locations_gives_address_and_hours(session: Session) 
         ("North Road, Stanmore", 0.0, None)
     assert (near["address"], near["distance_km"], near["open_now"]) == \
         ("South Hill, Harrow", 0.0, True)
+
+
+def test_a_service_not_running_yet_comes_after_running_ones_however_near(
+        session: Session) -> None:
+    # The planned van of the bundled directory stops in Pinner "from April 2027": near Pinner
+    # it was listed first, before services a resident can go to today.
+    near = location("van-stop", 51.5935, -0.3810, "HA5 3AA", "Bridge Street", "Pinner")
+    far = location("hall", 51.6190, -0.3030, "HA7 4AA", "The Broadway", "Stanmore")
+    planned = service("van", "Planned van", categories=("conversation_cafe",), sites=(near,),
+                      site_schedules=(schedule("van", "MO", "10:00", "14:00",
+                                               valid_from="2026-06-01"),))
+    ended = service("pilot", "Ended pilot", categories=("conversation_cafe",), sites=(near,),
+                    schedules=(schedule("pilot", "TU", "10:00", "14:00",
+                                        valid_to="2026-01-31"),))
+    running = service("hall", "Stanmore café", categories=("conversation_cafe",), sites=(far,),
+                      schedules=(schedule("hall", "WE", "10:00", "14:00"),))
+    unknown = service("phone", "Café by phone", categories=("conversation_cafe",),
+                      sites=(virtual_location("cafe-phone"),))
+    assert import_payload(session, envelope([planned, ended, running, unknown])).errors == []
+    result = find_services(session, ServiceQuery(category="conversation_cafe", near="Pinner"),
+                           now=TUESDAY_1030)
+    assert [s["name"] for s in result.services] == [
+        "Stanmore café", "Café by phone", "Ended pilot", "Planned van"]
+    # once its dates come, the van is a service like any other: nearest first again
+    summer = find_services(session, ServiceQuery(category="conversation_cafe", near="Pinner"),
+                           now=datetime(2026, 6, 2, 9, 30, tzinfo=UTC))
+    assert summer.services[0]["name"] == "Planned van"
