@@ -83,7 +83,8 @@ class ActionServiceDetail(Action):
             lang, detail_turn, message.get("intent", {}).get("name"),
             message.get("entities", []), message.get("text") or "",
             tracker.get_slot("listed_services") or [], lang, _sessions,
-            tracker.get_slot("focused_service"), tracker.get_slot("category"))
+            tracker.get_slot("focused_service"), tracker.get_slot("category"),
+            filters_from_slots(tracker.slots), TRANSLATOR)
         return _send(turn, dispatcher)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
+from bot.directory.hours import DAY_CODES
 from bot.directory.search import (
     ServiceQuery,
     UnknownFilter,
@@ -52,18 +53,21 @@ class SearchFilters:
     spoken_language: str | None = None
     access: tuple[str, ...] = ()
     open_now: bool = False
+    open_days: tuple[str, ...] = ()  # day codes ("SA"): open on the next such day
 
     @property
     def narrowed(self) -> bool:
-        return bool(self.place or self.spoken_language or self.access or self.open_now)
+        return bool(self.place or self.spoken_language or self.access or self.open_now
+                    or self.open_days)
 
     def phrase(self, lang: str) -> str:
-        return filters_phrase(self.place, self.spoken_language, self.access, self.open_now, lang)
+        return filters_phrase(self.place, self.spoken_language, self.access, self.open_now, lang,
+                              open_days=self.open_days)
 
     def query(self) -> ServiceQuery:
         return ServiceQuery(category=self.category, language=self.spoken_language,
                             access=self.access, near=self.place, open_now=self.open_now,
-                            limit=RESULT_LIMIT)
+                            open_days=self.open_days, limit=RESULT_LIMIT)
 
 
 @dataclass
@@ -83,9 +87,9 @@ def category_for_intent(intent: str | None) -> str | None:
     return None
 
 
-NARROWING_ENTITIES = ("place", "spoken_language", "access", "open_now")
+NARROWING_ENTITIES = ("place", "spoken_language", "access", "open_now", "open_day")
 # Below this confidence, a need other than the one listed, in a message that names a place,
-# a language spoken, an access need or "open now", is read as narrowing the list: "în
+# a language spoken, an access need, "open now" or a day, is read as narrowing the list: "în
 # centrul Harrow" or "يتكلم الأردية" after mental-health services scored 0.44-0.71 for some
 # other need, while "carers in Pinner" or "أحتاج دعم نفسي في إدجوير" score 0.95 and more.
 NEW_NEED_MIN_CONFIDENCE = 0.9
@@ -99,6 +103,14 @@ def narrows_the_list(intent: str | None, confidence: float | None, entities: lis
     return (previous.category is not None and category not in (None, previous.category)
             and confidence is not None and confidence < NEW_NEED_MIN_CONFIDENCE
             and any(entity_values(entities, name) for name in NARROWING_ENTITIES))
+
+
+def open_days_named(entities: list[dict]) -> tuple[str, ...]:
+    """The day codes a message names, in week order ("SA,SU", the weekend, is both); a code
+    that is not a day (a hand-typed payload) is left out."""
+    named = {code.strip() for value in entity_values(entities, "open_day")
+             for code in value.upper().split(",")}
+    return tuple(code for code in DAY_CODES if code in named)
 
 
 def filters_for_turn(intent: str | None, entities: list[dict],
@@ -121,13 +133,15 @@ def filters_for_turn(intent: str | None, entities: list[dict],
         access=tuple(dict.fromkeys([*base.access, *access])),
         open_now=base.open_now or any(v.casefold() in TRUE_VALUES
                                       for v in entity_values(entities, "open_now")),
+        # days named now replace the days asked about before ("Saturday?", then "Sunday?")
+        open_days=open_days_named(entities) or base.open_days,
     )
 
 
 def _filters_slots(filters: SearchFilters) -> dict:
     return {"category": filters.category, "place": filters.place,
             "spoken_language": filters.spoken_language, "access": list(filters.access),
-            "open_now": filters.open_now}
+            "open_now": filters.open_now, "open_days": list(filters.open_days)}
 
 
 def which_need_message(lang: str) -> dict:
@@ -262,13 +276,24 @@ def _ordinals(services: list[dict], entities: list[dict]) -> list[tuple[int, int
     return found
 
 
-def ordinal_beyond_the_list(services: list[dict], entities: list[dict]) -> int | None:
-    """The number the resident asked for ("the third one") when the list is shorter and no
-    other number they gave is in it: they are told so, not given another service."""
+def _worded(entity: dict, text: str) -> bool:
+    """An ordinal said in words ("the sixth one", "nr 6"), not a bare digit, which may be a
+    time or a count ("abre às 5?", "otwarte 7 dni w tygodniu?")."""
+    start, end = entity.get("start"), entity.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        return True
+    return not text[start:end].strip().isdigit()
+
+
+def ordinal_beyond_the_list(services: list[dict], entities: list[dict],
+                            text: str = "") -> int | None:
+    """The number the resident asked for in words ("the sixth one") when the list is shorter
+    and no other number they gave is in it: they are told so, not given another service."""
     ordinals = _ordinals(services, entities)
     if any(position is not None for _, position in ordinals):
         return None
-    return next((index for index, _ in ordinals if index > 0), None)
+    worded = _ordinals(services, [e for e in entities if _worded(e, text)])
+    return next((index for index, _ in worded if index > 0), None)
 
 
 def pick_services(services: list[dict], entities: list[dict], text: str,
@@ -318,11 +343,17 @@ def detail_with_alert(service: dict, aspect: str, lang: str) -> str:
     return text
 
 
+WHEN_ENTITIES = ("open_now", "open_day")
+
+
 def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids: list[str],
                 lang: str, sessions: SessionFactory, focused: str | None = None,
-                category: str | None = None) -> Turn:
+                category: str | None = None, search: SearchFilters | None = None,
+                translator: MachineTranslator | None = None) -> Turn:
     """Phone, opening times or address of the listed service(s) the resident asks about
-    (``category``: the need they were listed for, which the contract carries)."""
+    (``category``: the need they were listed for, which the contract carries). "Is anything
+    open on Saturday?" about the whole list (``search``: the search that listed it) is
+    answered as narrowing it: the services open then, not every service's hours."""
     if not listed_ids:
         return Turn([text_message(render("detail.none_listed", lang))])
     aspect = ASPECT_BY_INTENT.get(intent or "", "phone")
@@ -332,13 +363,16 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     except Exception:
         logger.exception("directory lookup failed")
         return Turn([directory_error_message(lang)])
-    beyond = ordinal_beyond_the_list(services, entities) if services else None
+    beyond = ordinal_beyond_the_list(services, entities, text) if services else None
     if beyond is not None:
         return Turn([text_message(render("detail.no_such_number", lang, count=len(services),
                                          number=beyond))])
     chosen = pick_services(services, entities, text, focused)
     if not chosen:
         return Turn([text_message(render("detail.none_listed", lang))])
+    if search is not None and search.category and len(chosen) > 1 \
+            and any(entity_values(entities, name) for name in WHEN_ENTITIES):
+        return search_turn("refine_search", entities, search, lang, sessions, translator)
     lines = [detail_with_alert(service, aspect, lang) for service in chosen]
     if any(s.get("sample_data") for s in chosen):
         lines.append(render("service.sample", lang))
@@ -364,7 +398,8 @@ def filters_from_slots(slots: dict) -> SearchFilters:
     return SearchFilters(category=slots.get("category"), place=slots.get("place"),
                          spoken_language=slots.get("spoken_language"),
                          access=tuple(slots.get("access") or ()),
-                         open_now=bool(slots.get("open_now")))
+                         open_now=bool(slots.get("open_now")),
+                         open_days=tuple(slots.get("open_days") or ()))
 
 
 def translated_turn(turn: Turn, lang: str, translator: MachineTranslator | None) -> Turn:

@@ -44,8 +44,9 @@ def language_name(code: str, lang: str) -> str:
 
 
 def filters_phrase(place: str | None, spoken_language: str | None, access: Iterable[str],
-                   open_now: bool, lang: str) -> str:
-    """' (nearest to Pinner first, speaking Tamil, open now)' or '' when nothing narrows."""
+                   open_now: bool, lang: str, open_days: Iterable[str] = ()) -> str:
+    """' (nearest to Pinner first, speaking Tamil, open now, open on Saturdays)' or '' when
+    nothing narrows (``open_days``: day codes, "SA")."""
     parts = []
     if place:
         parts.append(render("filter.near", lang, place=place))
@@ -57,6 +58,10 @@ def filters_phrase(place: str | None, spoken_language: str | None, access: Itera
                             access=without_brackets(render(f"access.{code}", lang))))
     if open_now:
         parts.append(render("filter.open_now", lang))
+    if open_days:
+        days = render("filter.day_or", lang).join(render(f"weekday.{code}", lang)
+                                                   for code in open_days)
+        parts.append(render("filter.open_day", lang, day=days))
     return f" ({render('filter.joiner', lang).join(parts)})" if parts else ""
 
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from bot.nlu.examples import ANNOTATION, annotated_examples
 from bot.nlu.lexicon import find_entities
 
-EXTRACTED = {"place", "spoken_language", "access", "open_now", "ordinal"}
+EXTRACTED = {"place", "spoken_language", "access", "open_now", "open_day", "ordinal"}
 
 
 def annotated(line: str) -> tuple[str, list[tuple[str, str, int, int]]]:

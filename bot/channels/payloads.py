@@ -15,6 +15,10 @@ from bot.i18n.languages import configured_languages
 PAYLOAD = re.compile(r"\s*/(\w+)(\{.*\})?\s*", re.DOTALL)
 RECENT_EVENTS = 60  # buttons offered in this many latest events still count
 LANGUAGE_CHOICE = "choose_language"
+# Set in a message's metadata when a typed payload was passed on as words: its words
+# ("refine_search place HA1 open_now true") are Rasa's, not the resident's language, and must
+# not switch the conversation's language (bot.nlu.components.LanguageDetector).
+UNOFFERED_KEY = "unoffered_payload"
 
 
 def looks_like_payload(text: str) -> bool:
@@ -84,3 +88,16 @@ def guarded(text: str, offered: set[str]) -> str:
     if not looks_like_payload(text) or allowed(text, offered):
         return text
     return " ".join(re.sub(r"[/{}\"\[\]:,]", " ", text).split()) or "?"
+
+
+def unoffered(metadata: object) -> bool:
+    """Whether the channel passed this message's payload on as words (see UNOFFERED_KEY)."""
+    return isinstance(metadata, dict) and metadata.get(UNOFFERED_KEY) is True
+
+
+def guarded_message(text: str, offered: set[str], metadata: object) -> tuple[str, object]:
+    """``guarded``, and the metadata marked when a payload was turned into words."""
+    passed = guarded(text, offered)
+    if passed == text:
+        return text, metadata
+    return passed, {**(metadata if isinstance(metadata, dict) else {}), UNOFFERED_KEY: True}

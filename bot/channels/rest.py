@@ -171,14 +171,14 @@ class ContractRestInput(RestInput):
         sender, text = body["sender"], body["message"]
         if len(text) > MAX_MESSAGE_CHARS:
             return too_long_replies(sender, text, await error_reply_language(body, agent))
+        metadata = body.get("metadata")
         if offered is not None:
-            text = payloads.guarded(text, offered)
+            text, metadata = payloads.guarded_message(text, offered, metadata)
         collector = ContractOutputChannel()
         try:
             await on_new_message(UserMessage(
-                text_for_pipeline(text, body.get("metadata")), collector, sender,
-                input_channel=self.name(),
-                metadata=body.get("metadata")))
+                text_for_pipeline(text, metadata), collector, sender,
+                input_channel=self.name(), metadata=metadata))
         except CancelledError:
             logger.error("rest message timed out")
         except Exception:

@@ -19,6 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import conversation_language
+from bot.channels import payloads
 from bot.conversation_language import (
     REPLY_LANGUAGE_ENTITY,
     chosen_explicitly,
@@ -27,10 +28,16 @@ from bot.conversation_language import (
     in_form,
     searching,
 )
-from bot.i18n.detect import detect_language, explicit_language, is_confident, language_change
+from bot.i18n.detect import (
+    LETTER,
+    detect_language,
+    explicit_language,
+    is_confident,
+    language_change,
+)
 from bot.i18n.languages import configured_languages
 from bot.nlu.answers import is_plain_answer, is_plain_yes
-from bot.nlu.lexicon import find_entities
+from bot.nlu.lexicon import find_entities, names_its_own_language
 from bot.safety.crisis import detect_crisis
 
 # every Rasa process that loads the model parses with the conversation's language at hand
@@ -121,7 +128,8 @@ class CrisisPriority(_StatelessComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class LexiconEntityExtractor(_StatelessComponent, EntityExtractorMixin):
-    """Finds places, postcodes, languages spoken, access needs, ordinals and "open now"."""
+    """Finds places, postcodes, languages spoken, access needs, ordinals, "open now" and days
+    of the week ("open on Saturday")."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -159,6 +167,8 @@ class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
             if detection is not None and detection.method != "script" \
                     and is_plain_answer(text):
                 detection = None  # "no", "da", "tak": too short to say whose language
+            if payloads.unoffered(metadata):
+                detection = None  # a typed payload's words are Rasa's, not the resident's
             found = []
             if detection is not None:
                 message.set("language_detection", {"language": detection.language,
@@ -192,6 +202,20 @@ def requested_language(entities: list[dict]) -> str | None:
 
 
 NARROWING_INTENT = "refine_search"
+
+
+def only_names_a_language_in_other_words(text: str, entities: list[dict], code: str) -> bool:
+    """A message that is nothing but a language's name, not in that language's own words:
+    "Polish" or "poloneză", not "polski". With services listed it says who should speak it
+    (an interpreter, mostly), not that the replies should come in it."""
+    spans = [(e.get("start"), e.get("end")) for e in entities
+             if e.get("entity") == "spoken_language" and e.get("value") == code]
+    spans = [(a, b) for a, b in spans if isinstance(a, int) and isinstance(b, int) and a < b]
+    if len(spans) != 1:
+        return False
+    start, end = spans[0]
+    rest = text[:start] + text[end:]
+    return not LETTER.search(rest) and not names_its_own_language(text[start:end], code)
 
 
 def _read_as(message: Message, name: str, confidence: float) -> None:
@@ -257,8 +281,12 @@ class LanguageRequest(_StatelessComponent):
             entities = message.get(ENTITIES) or []
             chosen = requested_language(entities)
             metadata = message.get("metadata")
-            if chosen and chosen == established_language(metadata) and searching(metadata):
-                # "care vorbește română?" in Romanian, services listed: who speaks it
+            if chosen and searching(metadata) and (
+                    chosen == established_language(metadata)
+                    or only_names_a_language_in_other_words(message.get(TEXT) or "",
+                                                             entities, chosen)):
+                # "care vorbește română?" in Romanian, services listed: who speaks it; so is
+                # a bare "Polish" after interpreters are listed ("polski" still switches)
                 _read_as(message, NARROWING_INTENT, intent.get("confidence", 0.0))
                 continue
             if chosen:
@@ -270,6 +298,7 @@ class LanguageRequest(_StatelessComponent):
 
 
 HOURS_INTENT = "ask_opening_hours"
+WHETHER_OPEN = {"ordinal", "open_now", "open_day"}  # a listed service's number, and when
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -277,7 +306,8 @@ class OneServiceQuestion(_StatelessComponent):
     """With services listed, "is the third one open now?" asks about one of them: the
     classifier read it as narrowing by "open now" (``refine_search``) and the resident got
     the list filtered instead of an answer. A narrowing message that names a listed service
-    by number and asks only whether it is open is read as ``ask_opening_hours`` (its hours,
+    by number and asks only whether it is open (now, or on a day: "is the third one open on
+    Saturday?") is read as ``ask_opening_hours`` (its hours,
     with "open now" or "closed now"). Only with the conversation at hand
     (bot.conversation_language): without a search going there is no "third one"."""
 
@@ -287,6 +317,7 @@ class OneServiceQuestion(_StatelessComponent):
             if intent.get("name") != NARROWING_INTENT or not searching(message.get("metadata")):
                 continue
             kinds = {e.get("entity") for e in message.get(ENTITIES) or []} - LANGUAGE_ENTITIES
-            if kinds == {"ordinal", "open_now"}:
+            # "is the third one open now?", "... open on Saturday?": whether it is open
+            if "ordinal" in kinds and kinds - {"ordinal"} and kinds <= WHETHER_OPEN:
                 _read_as(message, HOURS_INTENT, intent.get("confidence", 0.0))
         return messages

@@ -1,10 +1,11 @@
-"""Deterministic entity finding: places, postcodes, languages spoken, access needs, open now.
+"""Deterministic entity finding: places, postcodes, languages spoken, access needs, open now,
+open on a day of the week.
 
 The words come from ``data/lexicon/<lang>.yml`` (every language file is used) and the place
 names from the directory's offline place table (plus each language file's ``place`` aliases,
 e.g. هارو for Harrow), so a new language or area is a data change.
 Values are canonical codes (``ta``, ``wheelchair``, ``HA1 2AB``), which is what the directory
-search takes.
+search takes; a day is its schedule code (``SA``), the weekend ``SA,SU``.
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
     """entity name -> [(canonical value, pattern)] merged over every language file."""
     merged: dict[str, dict[str, list[str]]] = {}
     for raw in _lexicon_files(directory):
-        for entity in ("spoken_language", "access", "ordinal"):
+        for entity in ("spoken_language", "access", "ordinal", "open_day"):
             for value, phrases in (raw.get(entity) or {}).items():
                 merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
         merged.setdefault("open_now", {}).setdefault("true", []).extend(
@@ -73,6 +74,36 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
     return {entity: [(value, _phrase_pattern(phrases))
                      for value, phrases in values.items() if any(p.strip() for p in phrases)]
             for entity, values in merged.items()}
+
+
+def _folded(text: str) -> str:
+    """Case and accents folded, spaces squeezed: "Română" and "romana" are the same word."""
+    import unicodedata
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@cache
+def own_name_forms(code: str, directory: Path = LEXICON_DIR) -> frozenset[str]:
+    """How speakers of ``code`` name their own language ("polski", "po polsku", "română",
+    "عربي"), folded (see ``_folded``): that language's file's words for it, without the
+    English names residents of every language type ("polish", "romanian"), unless that is
+    the language's own name ("english")."""
+    from bot.i18n.languages import configured_languages
+
+    files = {raw.get("language"): raw for raw in _lexicon_files(directory)}
+    own = {_folded(str(p)) for p in ((files.get(code) or {}).get("spoken_language") or {})
+           .get(code) or []}
+    english = {_folded(str(p)) for p in ((files.get("en") or {}).get("spoken_language") or {})
+               .get(code) or []}
+    known = configured_languages().get(code)
+    native = {_folded(known.native)} if known else set()
+    return frozenset((own - (english - native)) | native)
+
+
+def names_its_own_language(found: str, code: str) -> bool:
+    """Whether ``found`` (the words a language was named by) is that language's own name."""
+    return _folded(found) in own_name_forms(code)
 
 
 def place_key(name: str) -> str:
@@ -164,11 +195,13 @@ def _places(text: str, claims: _Claims) -> None:
 
 
 def find_entities(text: str) -> list[FoundEntity]:
-    """Every place, postcode, language, access need, ordinal and open-now mention in ``text``."""
+    """Every place, postcode, language, access need, ordinal, open-now and day mention in
+    ``text``."""
     claims = _Claims()
     _places(text, claims)
     tables = _lexicon_tables()
-    for entity in ("access", "spoken_language", "open_now", "ordinal"):
+    # days before ordinals: "da segunda-feira" is Monday, not "da segunda" (the second)
+    for entity in ("access", "spoken_language", "open_now", "open_day", "ordinal"):
         for value, pattern in tables.get(entity, []):
             for match in pattern.finditer(text):
                 claims.offer(FoundEntity(entity, value, match.start(), match.end(),

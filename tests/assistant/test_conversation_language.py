@@ -194,3 +194,32 @@ def test_is_the_third_one_open_now_asks_about_that_service_when_services_are_lis
     assert parsed({"searching": True}, third_open[1:]).get("intent")["name"] == "refine_search"
     assert parsed({"searching": True}, [*third_open, {"entity": "place", "value": "Pinner"}]
                   ).get("intent")["name"] == "refine_search"
+
+
+@pytest.mark.parametrize("text, code, narrows", [
+    ("Polish", "pl", True), ("polish?", "pl", True), ("poloneză", "pl", True),
+    ("Romanian", "ro", True), ("urdu", "ur", True), ("Tamil", "ta", True),
+    ("polski", "pl", False), ("po polsku", "pl", False), ("Română", "ro", False),
+    ("romana", "ro", False), ("English", "en", False), ("اردو", "ur", False),
+    ("can we speak Polish", "pl", False), ("Polish please", "pl", False),
+])
+def test_a_bare_language_name_with_services_listed_asks_who_speaks_it(text, code, narrows):
+    """After "I need an interpreter", a bare "Polish" switched the replies to Polish: it
+    says which interpreter. The language's own name ("polski") still switches."""
+    from bot.nlu.lexicon import find_entities
+
+    found = [e.as_rasa() for e in find_entities(text) if e.entity == "spoken_language"]
+    message = Message(data={
+        "text": text, "entities": found,
+        "intent": {"name": "choose_language", "confidence": 0.8},
+        "intent_ranking": [{"name": "choose_language", "confidence": 0.8}],
+        "metadata": {CONVERSATION_KEY: {"language": "so", "searching": True}}})
+    parsed = LanguageRequest({}).process([message])[0]
+    assert (parsed.get("intent")["name"] == "refine_search") is narrows
+    if narrows:
+        assert {e["entity"] for e in parsed.get("entities")} == {"spoken_language"}
+        outside = Message(data={
+            "text": text, "entities": found,
+            "intent": {"name": "choose_language", "confidence": 0.8},
+            "metadata": {CONVERSATION_KEY: {"language": "so", "searching": False}}})
+        assert LanguageRequest({}).process([outside])[0].get("entities")[-1]["value"] == code

@@ -210,6 +210,29 @@ def test_a_number_beyond_the_list_is_said_to_be_so_not_answered_with_another(ses
     assert last.messages[0]["custom"]["services"][0]["id"] == ids[1]
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("en", "phone number of the sixth one"), ("ro", "numărul de telefon al celui de-al șaselea"),
+    ("pl", "numer do szóstego"), ("pt", "telefone do sexto"), ("so", "lambarka 6 telefoonkiisa"),
+    ("ar", "رقم تلفون السادس"), ("ur", "چھٹا والے کا نمبر"), ("ta", "ஆறாவது நம்பர்"),
+    ("gu", "છઠ્ઠાનો નંબર"),
+])
+def test_the_sixth_one_of_five_is_said_not_to_be_there(sessions, lang, text):
+    """Ordinals stopped at five: "the sixth one" gave every listed service's phone."""
+    ids = search_turn("need_carers", [], SearchFilters(), "en", sessions).slots[
+        "listed_services"]
+    turn = detail_turn("ask_phone", entities(text), text, ids, lang, sessions)
+    assert turn.messages[0]["text"] == render("detail.no_such_number", lang, count=len(ids),
+                                              number=6)
+
+
+def test_a_bare_number_beyond_the_list_may_be_a_time_and_is_not_refused(sessions):
+    ids = search_turn("need_carers", [], SearchFilters(), "en", sessions).slots[
+        "listed_services"][:2]
+    text = "abre às 5?"
+    turn = detail_turn("ask_opening_hours", entities(text), text, ids, "pt", sessions)
+    assert [s["id"] for s in turn.messages[0]["custom"]["services"]] == ids
+
+
 def test_question_without_listed_services_asks_for_a_need(sessions):
     turn = detail_turn("ask_phone", [], "what's their number", [], "en", sessions)
     assert "Which service do you mean" in turn.messages[0]["text"]

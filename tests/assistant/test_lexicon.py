@@ -72,3 +72,31 @@ def test_a_narrowing_buttons_label_typed_out_narrows_as_the_button_does(lang):
                           ("narrow.button_near_town", ("place", "Harrow town centre"))):
         label = render(key, lang)
         assert [(e.entity, e.value) for e in find_entities(label)] == [expected], (lang, label)
+
+
+@pytest.mark.parametrize("lang, text, day", [
+    ("en", "is anything open on Saturday?", "SA"),
+    ("en", "anything open at the weekend?", "SA,SU"),
+    ("ro", "e ceva deschis sâmbăta?", "SA"),
+    ("ro", "e deschis lunea?", "MO"),
+    ("gu", "શનિવારે ખુલ્લું છે?", "SA"),
+    ("gu", "shanivare khullu che?", "SA"),
+    ("ta", "சனிக்கிழமை திறந்திருக்குமா?", "SA"),
+    ("pl", "czy coś jest otwarte w sobotę?", "SA"),
+    ("ar", "هل في شي مفتوح يوم السبت؟", "SA"),
+    ("ur", "اتوار کو کھلا ہے؟", "SU"),
+    ("pt", "tem alguma coisa aberta ao sábado?", "SA"),
+    ("so", "ma jiraa wax furan Sabtida?", "SA"),
+])
+def test_a_day_of_the_week_in_every_language(lang, text, day):
+    assert values(text, "open_day") == [day], lang
+
+
+def test_days_that_are_also_other_words_are_not_taken_for_days():
+    assert values("da segunda-feira à sexta-feira", "open_day") == ["MO", "FR"]
+    # Portuguese ordinals are still ordinals, and not days
+    assert [(e.entity, e.value) for e in find_entities("a segunda opção")] == [("ordinal", "2")]
+    # Romanian "luni" is also "months", Urdu ہفتہ also "week": only their unambiguous forms count
+    assert values("am așteptat luni de zile", "open_day") == []
+    assert values("ہفتے میں ایک بار", "open_day") == []
+    assert values("open today", "open_day") == [] and values("open today", "open_now") == ["true"]

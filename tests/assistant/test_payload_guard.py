@@ -44,3 +44,36 @@ def test_the_channel_passes_an_unoffered_payload_as_words():
                                    "buttons": [{"title": "t",
                                                 "payload": '/refine_search{"place": "HA1"}'}]}}])))
     assert seen == ["refine_search place HA1", '/refine_search{"place":"HA1"}']
+
+
+def test_an_unoffered_payload_passed_as_words_does_not_change_the_language():
+    """'/refine_search{"place": "HA1", "open_now": "true"}' typed in a Romanian conversation
+    became five English-looking words, and the replies switched to English."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.conversation_language import CONVERSATION_KEY
+    from bot.nlu.components import LanguageDetector
+
+    seen = []
+
+    async def on_new_message(message):
+        seen.append((message.text, message.metadata))
+        await message.output_channel.send_response(message.sender_id, {"text": "ok"})
+
+    typed = '/refine_search{"place": "HA1", "open_now": "true"}'
+    asyncio.run(ContractRestInput().handle(
+        {"sender": "s2", "message": typed, "metadata": {"client": "widget"}}, on_new_message,
+        offered=set()))
+    [(text, metadata)] = seen
+    assert metadata == {"client": "widget", "unoffered_payload": True}
+
+    def reply_language(metadata):
+        data = {"text": text, "metadata": {**metadata, CONVERSATION_KEY: {"language": "ro"}}}
+        [message] = LanguageDetector({}).process([Message(data=data)])
+        return [e["value"] for e in message.get("entities") or []
+                if e["entity"] == "reply_language"]
+
+    assert reply_language(metadata) == []
+    assert reply_language({}) == ["en"], "the same words typed by a resident switch"
+    # a language chosen explicitly alongside still counts
+    assert reply_language({**metadata, "language": "pl"}) == ["pl"]
