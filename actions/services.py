@@ -84,7 +84,8 @@ class ActionServiceDetail(Action):
             message.get("entities", []), message.get("text") or "",
             tracker.get_slot("listed_services") or [], lang, _sessions,
             tracker.get_slot("focused_service"), tracker.get_slot("category"),
-            filters_from_slots(tracker.slots), TRANSLATOR)
+            filters_from_slots(tracker.slots), TRANSLATOR, tracker.get_slot("asked_aspect"),
+            message.get("intent_ranking") or [])
         return _send(turn, dispatcher)
 
 

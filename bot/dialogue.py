@@ -17,11 +17,13 @@ from bot.directory.search import (
     ServiceQuery,
     UnknownFilter,
     UnknownPlace,
+    active_service_names,
     find_services,
     get_service,
 )
 from bot.i18n.catalog import render, tagged_with_language
 from bot.i18n.translate import MachineTranslator, translate_services
+from bot.nlu.lexicon import only_fillers_beside
 from bot.replies import (
     category_label,
     contact_route,
@@ -126,15 +128,18 @@ def filters_for_turn(intent: str | None, entities: list[dict],
     places = entity_values(entities, "place")
     languages = [v for v in entity_values(entities, "spoken_language") if v != "en"]
     access = entity_values(entities, "access")
+    now_asked = any(v.casefold() in TRUE_VALUES for v in entity_values(entities, "open_now"))
+    days = open_days_named(entities)
     return replace(
         base,
         place=places[-1] if places else base.place,
         spoken_language=languages[-1] if languages else base.spoken_language,
         access=tuple(dict.fromkeys([*base.access, *access])),
-        open_now=base.open_now or any(v.casefold() in TRUE_VALUES
-                                      for v in entity_values(entities, "open_now")),
-        # days named now replace the days asked about before ("Saturday?", then "Sunday?")
-        open_days=open_days_named(entities) or base.open_days,
+        # "open now" and a day are two times to be open at: one named now replaces the other
+        # ("which are open now?", then "and on Saturday?"); days named now replace the days
+        # asked about before ("Saturday?", then "Sunday?")
+        open_now=now_asked or (base.open_now and not days),
+        open_days=days or (() if now_asked else base.open_days),
     )
 
 
@@ -296,19 +301,82 @@ def ordinal_beyond_the_list(services: list[dict], entities: list[dict],
     return next((index for index, _ in worded if index > 0), None)
 
 
-def pick_services(services: list[dict], entities: list[dict], text: str,
-                  focused: str | None = None) -> list[dict]:
+def _said_words(text: str, entities: list[dict]) -> set[str]:
+    """The words of ``text`` a service's name may share, plus the English name of any
+    language it names: "grupului somalez" is the Somali group's."""
+    said = _name_words(text)
+    for code in entity_values(entities, "spoken_language"):
+        if code != "en":
+            said |= _name_words(render(f"language.{code}", "en"))
+    return said
+
+
+def _unique_best(names: list[str], said: set[str]) -> int | None:
+    """The index of the one name sharing most words with ``said`` (None: none, or a tie)."""
+    scored = sorted(((len(_name_words(name) & said), i) for i, name in enumerate(names)),
+                    reverse=True)
+    if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return scored[0][1]
+    return None
+
+
+@dataclass(frozen=True)
+class Pick:
+    services: list[dict]
+    how: str  # "number", "name", "focused" (the one last asked about) or "all"
+
+
+def pick(services: list[dict], entities: list[dict], text: str,
+         focused: str | None = None) -> Pick:
     """The listed service(s) the resident means: by ordinal, by name, else the one they last
     asked about ("where is it?" after "phone number of the second one"), else all of them."""
     for _, position in _ordinals(services, entities):
         if position is not None:
-            return [services[position]]
-    said = _name_words(text)
-    scored = sorted(((len(_name_words(s["name"]) & said), i) for i, s in enumerate(services)),
-                    reverse=True)
-    if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
-        return [services[scored[0][1]]]
-    return [s for s in services if s["id"] == focused] or services
+            return Pick([services[position]], "number")
+    best = _unique_best([s["name"] for s in services], _said_words(text, entities))
+    if best is not None:
+        return Pick([services[best]], "name")
+    last = [s for s in services if s["id"] == focused]
+    return Pick(last, "focused") if last else Pick(services, "all")
+
+
+def pick_services(services: list[dict], entities: list[dict], text: str,
+                  focused: str | None = None) -> list[dict]:
+    return pick(services, entities, text, focused).services
+
+
+# Words of a question that are not a service's name, however many names have them.
+_QUESTION_WORDS = {"phone", "number", "address", "open", "opening", "hours", "times", "time",
+                   "when", "close", "closed", "closing", "call", "email", "website", "they",
+                   "them", "one", "ones", "this", "that", "today", "tomorrow", "now", "please",
+                   "contact", "details", "what's", "whats", "how", "which", "can", "does",
+                   "you", "give", "tell", "about", "get", "where's", "located", "info"}
+# A word in more service names than this does not pick one out ("community", "advocacy").
+DISTINCTIVE_IN_AT_MOST = 2
+
+
+def named_elsewhere(sessions: SessionFactory, text: str, entities: list[dict],
+                    listed: list[dict]) -> dict | None:
+    """An active service not in ``listed`` that the resident names ("phone number of the
+    Somali group" after the list was narrowed to the Polish club), if exactly one is named
+    by words that pick it out; it is answered about instead of a listed one."""
+    said = _said_words(text, entities) - _QUESTION_WORDS
+    if not said:
+        return None
+    with sessions() as session:
+        named = active_service_names(session)
+    counts: dict[str, int] = {}
+    for _, name in named:
+        for word in _name_words(name):
+            counts[word] = counts.get(word, 0) + 1
+    said = {w for w in said if 0 < counts.get(w, 0) <= DISTINCTIVE_IN_AT_MOST}
+    listed_ids = {s["id"] for s in listed}
+    others = [(i, name) for i, name in named if i not in listed_ids]
+    best = _unique_best([name for _, name in others], said) if said else None
+    if best is None:
+        return None
+    with sessions() as session:
+        return get_service(session, others[best][0])
 
 
 def detail_text(service: dict, aspect: str, lang: str) -> str:
@@ -349,14 +417,27 @@ WHEN_ENTITIES = ("open_now", "open_day")
 def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids: list[str],
                 lang: str, sessions: SessionFactory, focused: str | None = None,
                 category: str | None = None, search: SearchFilters | None = None,
-                translator: MachineTranslator | None = None) -> Turn:
+                translator: MachineTranslator | None = None,
+                asked: str | None = None, ranking: list[dict] | None = None) -> Turn:
     """Phone, opening times or address of the listed service(s) the resident asks about
     (``category``: the need they were listed for, which the contract carries). "Is anything
     open on Saturday?" about the whole list (``search``: the search that listed it) is
-    answered as narrowing it: the services open then, not every service's hours."""
+    answered as narrowing it: the services open then, not every service's hours. A bare
+    number ("trzecia?") asks what the last question asked (``asked``: phone, hours or
+    address), whatever the classifier made of one word. With nothing listed, a need the
+    classifier also saw in the message (``ranking``: "સમુદાય જૂથ શનિવારે", community groups
+    on Saturday, read as an opening-hours question) is searched for instead."""
     if not listed_ids:
+        need = need_in_ranking(ranking or [])
+        if need is not None:
+            return search_turn(need, entities, search or SearchFilters(), lang, sessions,
+                               translator)
         return Turn([text_message(render("detail.none_listed", lang))])
     aspect = ASPECT_BY_INTENT.get(intent or "", "phone")
+    ordinals = [e for e in entities if e.get("entity") == "ordinal"]
+    said = [e for e in entities if e.get("entity") not in ("reply_language", "message_language")]
+    if asked in ASPECT_BY_INTENT.values() and ordinals and only_fillers_beside(text, said):
+        aspect = asked
     try:
         with sessions() as session:
             services = [s for s in (get_service(session, i) for i in listed_ids) if s]
@@ -366,22 +447,45 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     beyond = ordinal_beyond_the_list(services, entities, text) if services else None
     if beyond is not None:
         return Turn([text_message(render("detail.no_such_number", lang, count=len(services),
-                                         number=beyond))])
-    chosen = pick_services(services, entities, text, focused)
-    if not chosen:
-        return Turn([text_message(render("detail.none_listed", lang))])
-    if search is not None and search.category and len(chosen) > 1 \
+                                         number=beyond))], {"asked_aspect": aspect})
+    picked = pick(services, entities, text, focused)
+    if picked.how in ("focused", "all"):
+        try:
+            elsewhere = named_elsewhere(sessions, text, entities, services)
+        except Exception:
+            logger.exception("directory lookup failed")
+            elsewhere = None
+        if elsewhere is not None:
+            picked = Pick([elsewhere], "name")
+            category = next(iter(elsewhere.get("categories") or []), None)
+    if picked.how == "all" and search is not None and search.category \
             and any(entity_values(entities, name) for name in WHEN_ENTITIES):
         return search_turn("refine_search", entities, search, lang, sessions, translator)
+    chosen = picked.services
+    if not chosen:
+        return Turn([text_message(render("detail.none_listed", lang))])
     lines = [detail_with_alert(service, aspect, lang) for service in chosen]
     if any(s.get("sample_data") for s in chosen):
         lines.append(render("service.sample", lang))
     message = {"text": "\n".join(lines),
                "custom": services_custom(chosen, category, lang, aspect=aspect)}
-    return Turn([message], {"focused_service": chosen[0]["id"] if len(chosen) == 1 else None})
+    return Turn([message], {"focused_service": chosen[0]["id"] if len(chosen) == 1 else None,
+                            "asked_aspect": aspect})
 
 
 AFTER_CRISIS_MIN_CONFIDENCE = 0.3
+
+
+NEED_IN_RANKING_MIN_CONFIDENCE = 0.2
+
+
+def need_in_ranking(intent_ranking: list[dict],
+                    min_confidence: float = NEED_IN_RANKING_MIN_CONFIDENCE) -> str | None:
+    """The most likely need in the classifier's ranking, if it reached ``min_confidence``."""
+    for ranked in intent_ranking:
+        if category_for_intent(ranked.get("name")):
+            return ranked["name"] if ranked.get("confidence", 0) >= min_confidence else None
+    return None
 
 
 def need_behind_crisis(intent_ranking: list[dict]) -> str | None:

@@ -426,3 +426,9 @@ def get_service(
     if entry is None or (active_only and entry.row.status != ACTIVE):
         return None
     return _to_dict(_match(entry, None, moment), moment)
+
+
+def active_service_names(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of every active service: what a resident may call a service by."""
+    rows = session.execute(select(Service.id, Service.name).where(Service.status == ACTIVE))
+    return [(row.id, row.name) for row in rows]

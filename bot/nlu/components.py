@@ -37,7 +37,7 @@ from bot.i18n.detect import (
 )
 from bot.i18n.languages import configured_languages
 from bot.nlu.answers import is_plain_answer, is_plain_yes
-from bot.nlu.lexicon import find_entities, names_its_own_language
+from bot.nlu.lexicon import find_entities, names_its_own_language, only_fillers_beside
 from bot.safety.crisis import detect_crisis
 
 # every Rasa process that loads the model parses with the conversation's language at hand
@@ -320,4 +320,34 @@ class OneServiceQuestion(_StatelessComponent):
             # "is the third one open now?", "... open on Saturday?": whether it is open
             if "ordinal" in kinds and kinds - {"ordinal"} and kinds <= WHETHER_OPEN:
                 _read_as(message, HOURS_INTENT, intent.get("confidence", 0.0))
+        return messages
+
+
+NARROWING_KINDS = {"place", "spoken_language", "access", "open_now", "open_day"}
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class BareNarrowing(_StatelessComponent):
+    """With services listed, a message that is only a place, a language spoken, an access
+    need, "open now" or a day ("sâmbătă?", "الثلاثاء؟", "Axadda miyaa?", "and in Pinner?")
+    narrows the list, whatever the classifier made of so few words: it had answered them
+    with the greeting, "goodbye", the language menu or "I can't help with that". A need, a
+    crisis, a language asked for (LanguageRequest) and messages with more words are left
+    to the classifier. Only with the conversation at hand (bot.conversation_language)."""
+
+    LEFT_ALONE = frozenset({CRISIS_INTENT, CHOOSE_LANGUAGE_INTENT, NARROWING_INTENT})
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            metadata = message.get("metadata")
+            intent = message.get(INTENT) or {}
+            name = intent.get("name")
+            if not searching(metadata) or in_form(metadata) or name in self.LEFT_ALONE \
+                    or (name or "").startswith("need_"):
+                continue
+            entities = [e for e in message.get(ENTITIES) or []
+                        if e.get("entity") not in LANGUAGE_ENTITIES]
+            if entities and {e.get("entity") for e in entities} <= NARROWING_KINDS \
+                    and only_fillers_beside(message.get(TEXT) or "", entities):
+                _read_as(message, NARROWING_INTENT, max(intent.get("confidence", 0.0), 0.5))
         return messages

@@ -157,6 +157,22 @@ MAX_ENTITIES = 40
 # A bare digit is an ordinal ("phone for 2") only in a short message, not in "open 9 to 5".
 BARE_ORDINAL = re.compile(r"(?<![\w.:/-])([1-5])(?![\w.:/-])")
 BARE_ORDINAL_MAX_WORDS = 5
+# ... and not a time: after "at", "às", "o", "la", "الساعة"... ("are they open at 5?", "abre
+# às 5?") or before "pm", "o'clock", "baje", "மணி", "વાગ્યે"... ("5 بجے کھلتا ہے؟").
+TIME_BEFORE = {"at", "by", "till", "until", "before", "after", "from", "às", "as", "até",
+               "ate", "antes", "depois", "das", "la", "pana", "până", "dupa", "după",
+               "przed", "po", "od", "saacadda", "saac", "الساعة", "الساعه", "ساعة", "بعد",
+               "قبل", "حتى", "lagbhag", "around"}
+TIME_AFTER = {"pm", "am", "p.m", "a.m", "o'clock", "oclock", "h", "hrs", "uhr", "godz",
+              "godzina", "godzinie", "baje", "bajay", "bje", "بجے", "بجے؟", "வரை", "மணி",
+              "மணிக்கு", "વાગ્યે", "વાગે", "saacadood", "ساعات", "horas", "hora", "ora", "ore"}
+
+
+def _is_time(text: str, start: int, end: int) -> bool:
+    before = text[:start].split()
+    after = text[end:].split()
+    return bool(before and before[-1].casefold().strip("?.,!¿") in TIME_BEFORE) or bool(
+        after and after[0].casefold().strip("?.,!؟") in TIME_AFTER)
 
 
 class _Claims:
@@ -208,6 +224,34 @@ def find_entities(text: str) -> list[FoundEntity]:
                                          match.group(0)))
     if len(text.split()) <= BARE_ORDINAL_MAX_WORDS:
         for match in BARE_ORDINAL.finditer(text):
+            if _is_time(text, match.start(), match.end()):
+                continue
             claims.offer(FoundEntity("ordinal", match.group(1), match.start(), match.end(),
                                      match.group(0)))
     return sorted(claims.found, key=lambda f: f.start)
+
+
+# Words that may stand beside a bare place, language, day or number in a follow-up ("and on
+# Saturday?", "și sâmbăta?", "ہفتے کو؟", "Axadda miyaa?"): they add nothing to it.
+FILLER_WORDS = frozenset({
+    "and", "or", "on", "in", "at", "the", "what", "about", "how", "then", "also", "only",
+    "any", "anything", "și", "si", "şi", "dar", "în", "pe", "la", "i", "a", "w", "we", "ze",
+    "na", "e", "em", "no", "ao", "aos", "à", "as", "é", "و", "في", "يوم", "ايام", "أيام",
+    "اور", "کو", "کے", "دن", "ko", "ke", "ki", "din", "aur", "bhi", "iyo", "oo", "miyaa",
+    "maxaa", "maalinta", "ee", "ku", "மற்றும்", "அன்று", "அன்னைக்கு", "அப்போ", "અને", "ના",
+    "રોજ", "ને", "one", "kan", "tan", "kii", "tii", "والا", "والی", "والے", "wala", "wali", "wale"
+})
+_PUNCTUATION = "?.,!¿¡؟،;:\"'()[]…-–—"
+
+
+def only_fillers_beside(text: str, entities: list[dict]) -> bool:
+    """Whether every word of ``text`` outside the entities' spans is a filler word: the
+    message says nothing but the entities ("and on Saturday?", "trzecia?")."""
+    kept = list(text)
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        if not (isinstance(start, int) and isinstance(end, int)):
+            return False
+        kept[start:end] = " " * (end - start)
+    words = (word.strip(_PUNCTUATION).casefold() for word in "".join(kept).split())
+    return all(word in FILLER_WORDS for word in words if word)

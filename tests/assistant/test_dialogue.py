@@ -198,7 +198,7 @@ def test_a_number_beyond_the_list_is_said_to_be_so_not_answered_with_another(ses
     third = [{"entity": "ordinal", "value": "3"}]
     turn = detail_turn("ask_phone", third, "phone number of the third one", ids, "en", sessions)
     assert turn.messages[0]["text"] == render("detail.no_such_number", "en", count=2, number=3)
-    assert "custom" not in turn.messages[0] and not turn.slots
+    assert "custom" not in turn.messages[0] and turn.slots == {"asked_aspect": "phone"}
     polish = detail_turn("ask_phone", third, "numer do trzeciej", ids, "pl", sessions)
     assert "nie ma numeru 3" in polish.messages[0]["text"]
     # a number in the list still wins over one beyond it; "the last one" is always in it
@@ -213,7 +213,8 @@ def test_a_number_beyond_the_list_is_said_to_be_so_not_answered_with_another(ses
 @pytest.mark.parametrize("lang, text", [
     ("en", "phone number of the sixth one"), ("ro", "numărul de telefon al celui de-al șaselea"),
     ("pl", "numer do szóstego"), ("pt", "telefone do sexto"), ("so", "lambarka 6 telefoonkiisa"),
-    ("ar", "رقم تلفون السادس"), ("ur", "چھٹا والے کا نمبر"), ("ta", "ஆறாவது நம்பர்"),
+    ("ar", "رقم تلفون السادس"), ("ur", "چھٹا والے کا نمبر"), ("ur", "چھٹے کا فون نمبر"),
+    ("ur", "چھٹی سروس کا پتہ"), ("ta", "ஆறாவது நம்பர்"),
     ("gu", "છઠ્ઠાનો નંબર"),
 ])
 def test_the_sixth_one_of_five_is_said_not_to_be_there(sessions, lang, text):

@@ -1,0 +1,179 @@
+"""Follow-ups after a list, as residents wrote them in a live probe (2026-11-27): a service
+named that the list no longer shows, a time that looked like a number, a day after a list of
+one, a bare day or number, and a question about hours with nothing listed yet."""
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.conversation_language import CONVERSATION_KEY
+from bot.dialogue import SearchFilters, detail_turn, filters_for_turn, search_turn
+from bot.nlu.answers import is_plain_yes
+from bot.nlu.components import BareNarrowing
+from bot.nlu.lexicon import find_entities
+
+POLISH_CLUB = "Harrow Polish Community Club (sample)"
+SOMALI_GROUP = "Harrow Somali Families Group (sample)"
+
+
+def entities(text):
+    return [e.as_rasa() for e in find_entities(text)]
+
+
+def shown(turn):
+    customs = [m["custom"] for m in turn.messages if m.get("custom")]
+    assert len(customs) == 1, turn.messages
+    return [s["name"] for s in customs[0]["services"]]
+
+
+def listed_ids(sessions, names):
+    turn = search_turn("need_community_groups", [], SearchFilters(), "en", sessions)
+    found = {s["name"]: s["id"] for m in turn.messages if m.get("custom")
+             for s in m["custom"]["services"]}
+    assert set(names) <= set(found), found
+    return [found[name] for name in names]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "phone number of the Somali group"),
+    ("ro", "numărul de telefon al grupului somalez"),
+])
+def test_a_service_named_that_the_list_no_longer_shows_is_the_one_answered(sessions, lang,
+                                                                           text):
+    """With only the Polish club left after "which are open now?", "phone number of the
+    Somali group" gave the Polish club's phone."""
+    ids = listed_ids(sessions, [POLISH_CLUB])
+    turn = detail_turn("ask_phone", entities(text), text, ids, lang, sessions,
+                       category="community_groups")
+    assert shown(turn) == [SOMALI_GROUP]
+    assert turn.messages[0]["custom"]["category"] == "community_groups"
+    assert turn.messages[0]["text"].startswith(SOMALI_GROUP)
+
+
+def test_a_question_naming_no_service_is_about_the_list(sessions):
+    ids = listed_ids(sessions, [POLISH_CLUB])
+    for text in ("what's the phone number", "what's their phone number please"):
+        assert shown(detail_turn("ask_phone", entities(text), text, ids, "en", sessions)) == \
+            [POLISH_CLUB], text
+
+
+@pytest.mark.parametrize("text", ["abre às 5?", "are they open at 5?", "open until 5?",
+                                  "5 بجے کھلتا ہے؟", "otwarte przed 5?", "deschis după 5?"])
+def test_a_time_is_not_a_number_in_the_list(text):
+    assert [e.value for e in find_entities(text) if e.entity == "ordinal"] == []
+
+
+@pytest.mark.parametrize("text", ["phone for 2", "the 2", "2", "number 3 please", "o 5?"])
+def test_a_bare_number_still_picks_a_listed_service(text):
+    assert [e.entity for e in find_entities(text)] == ["ordinal"]
+
+
+def test_a_time_question_with_five_listed_gets_every_hours(sessions):
+    turn = search_turn("need_community_groups", [], SearchFilters(), "en", sessions)
+    ids = turn.slots["listed_services"]
+    assert len(ids) == 5
+    text = "abre às 5?"
+    answer = detail_turn("ask_opening_hours", entities(text), text, ids, "pt", sessions)
+    assert len(answer.messages[0]["custom"]["services"]) == 5
+
+
+def test_a_day_after_open_now_replaces_it_and_now_after_a_day_replaces_the_day():
+    now = filters_for_turn("refine_search", entities("which are open now?"),
+                           SearchFilters(category="community_groups"))
+    saturday = filters_for_turn("refine_search", entities("and on Saturday?"), now)
+    assert (saturday.open_now, saturday.open_days) == (False, ("SA",))
+    again = filters_for_turn("refine_search", entities("and open now?"), saturday)
+    assert (again.open_now, again.open_days) == (True, ())
+    both = filters_for_turn("refine_search", entities("open now or on Sunday"), now)
+    assert (both.open_now, both.open_days) == (True, ("SU",))
+
+
+def test_a_day_after_a_list_of_one_narrows_the_search_not_that_ones_hours(sessions):
+    """"which are open now?" left one; "and on Saturday?" answered only its hours."""
+    ids = listed_ids(sessions, [POLISH_CLUB])
+    search = SearchFilters(category="community_groups", open_now=True)
+    text = "and on Saturday?"
+    turn = detail_turn("ask_opening_hours", entities(text), text, ids, "en", sessions,
+                       search=search)
+    assert len(shown(turn)) > 1 and turn.slots["open_days"] == ["SA"]
+    assert turn.slots["open_now"] is False
+    # the one just asked about is still answered about
+    asked = detail_turn("ask_opening_hours", entities(text), text, ids, "en", sessions,
+                        focused=ids[0], search=search)
+    assert shown(asked) == [POLISH_CLUB]
+
+
+@pytest.mark.parametrize("text, predicted", [
+    ("sâmbătă?", "choose_language"), ("sâmbăta", "greet"), ("سنیچر کو؟", "out_of_scope"),
+    ("Axadda miyaa?", "bot_challenge"), ("Talaadada?", "thank"), ("الثلاثاء؟", "greet"),
+    ("terça-feira?", "goodbye"), ("and in Pinner?", "greet"), ("Pinner", "greet"),
+])
+def test_a_bare_day_or_place_with_services_listed_narrows(text, predicted):
+    """What the classifier made of them after a list (the probe's replies: the greeting,
+    the language menu, "goodbye", "I can't help with that")."""
+    found = [e.as_rasa() for e in find_entities(text)]
+    assert found, text
+
+    def read(conversation, intent=predicted):
+        data = {"text": text, "entities": found, "metadata": {},
+                "intent": {"name": intent, "confidence": 0.4},
+                "intent_ranking": [{"name": intent, "confidence": 0.4}]}
+        if conversation is not None:
+            data["metadata"][CONVERSATION_KEY] = conversation
+        return BareNarrowing({}).process([Message(data=data)])[0].get("intent")["name"]
+
+    if predicted != "choose_language":
+        assert read({"searching": True}) == "refine_search"
+        assert read({"searching": True, "in_form": True}) == predicted
+    assert read({"searching": False}) == predicted
+    assert read(None) == predicted
+    assert read({"searching": True}, "crisis") == "crisis"
+    assert read({"searching": True}, "need_carers") == "need_carers"
+
+
+def test_more_than_a_bare_narrowing_is_left_to_the_classifier():
+    text = "I went to Pinner on Saturday and it was closed"
+    found = [e.as_rasa() for e in find_entities(text)]
+    message = Message(data={"text": text, "entities": found,
+                            "intent": {"name": "out_of_scope", "confidence": 0.4},
+                            "metadata": {CONVERSATION_KEY: {"searching": True}}})
+    assert BareNarrowing({}).process([message])[0].get("intent")["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize("lang, text, intent", [
+    ("pl", "trzecia", "ask_address"), ("ar", "الثالث", "ask_address"),
+    ("ta", "மூன்றாவது", "ask_address"), ("so", "kan saddexaad", "ask_opening_hours"),
+    ("gu", "ત્રીજું", "ask_opening_hours"),
+])
+def test_a_bare_number_asks_what_the_last_question_asked(sessions, lang, text, intent):
+    """After "phone number of the sixth one" -> "the list has five", a bare "the third"
+    got the third one's address or hours."""
+    turn = search_turn("need_carers", [], SearchFilters(), "en", sessions)
+    ids = turn.slots["listed_services"]
+    beyond = detail_turn("ask_phone", entities("phone number of the sixth one"),
+                         "phone number of the sixth one", ids, lang, sessions)
+    assert beyond.slots == {"asked_aspect": "phone"}
+    third = detail_turn(intent, entities(text), text, ids, lang, sessions, asked="phone")
+    assert third.messages[0]["custom"]["aspect"] == "phone"
+    assert third.slots == {"focused_service": ids[2], "asked_aspect": "phone"}
+    # a question that says what it asks is answered as asked
+    where = "where is the third one"
+    assert detail_turn("ask_address", entities(where), where, ids, "en", sessions,
+                       asked="phone").messages[0]["custom"]["aspect"] == "address"
+
+
+def test_an_hours_question_with_nothing_listed_searches_the_need_it_also_names(sessions):
+    """"સમુદાય જૂથ શનિવારે" (community groups on Saturday) was read as an opening-hours
+    question, and with nothing listed the reply was "which service do you mean?"."""
+    text = "સમુદાય જૂથ શનિવારે"
+    ranking = [{"name": "ask_opening_hours", "confidence": 0.45},
+               {"name": "need_community_groups", "confidence": 0.3}]
+    turn = detail_turn("ask_opening_hours", entities(text), text, [], "gu", sessions,
+                       ranking=ranking)
+    assert turn.slots["category"] == "community_groups" and turn.slots["open_days"] == ["SA"]
+    unsure = [ranking[0], {"name": "need_community_groups", "confidence": 0.1}]
+    assert "custom" not in detail_turn("ask_opening_hours", entities(text), text, [], "gu",
+                                       sessions, ranking=unsure).messages[0]
+
+
+def test_arabic_ok_is_an_acknowledgement():
+    for text in ("حسنا", "حسناً", "طيب"):
+        assert is_plain_yes(text), text
