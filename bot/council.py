@@ -20,17 +20,22 @@ class CouncilContact:
     web: str
 
     def phone_in(self, lang: str) -> str:
-        """The number as shown to residents: an unverified one says it is a sample."""
-        if self.phone_verified:
-            return self.phone
-        return f"{self.phone} ({_translated('council.sample_number', lang, 'sample number')})"
+        """The number as shown to residents (replies put ``hours_in`` in brackets after it,
+        and that says whether the number is a sample)."""
+        return self.phone
 
     def hours_in(self, lang: str) -> str:
         """The opening hours in ``lang``: the catalog's translation while it translates the
-        hours data/council.yml gives (en.yml's council.hours), else the English from there."""
+        hours data/council.yml gives (en.yml's council.hours), else the English from there;
+        for an unverified number, led by "sample number" ("020 7946 0100 (sample number;
+        Monday to Friday…)", not two brackets side by side)."""
         if _translated("council.hours", "en", "") != self.hours:
-            return self.hours
-        return _translated("council.hours", lang, self.hours)
+            hours = self.hours
+        else:
+            hours = _translated("council.hours", lang, self.hours)
+        if self.phone_verified:
+            return hours
+        return f"{_translated('council.sample_number', lang, 'sample number')}; {hours}"
 
     def fields(self, lang: str = "en") -> dict[str, str]:
         """Template fields for replies: {council_phone}, {council_hours}, {council_web}."""

@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
-from bot.directory.hours import DAY_CODES
+from bot.directory.hours import DAY_CODES, london_now
 from bot.directory.search import (
     ServiceQuery,
     UnknownFilter,
@@ -107,11 +108,18 @@ def narrows_the_list(intent: str | None, confidence: float | None, entities: lis
             and any(entity_values(entities, name) for name in NARROWING_ENTITIES))
 
 
-def open_days_named(entities: list[dict]) -> tuple[str, ...]:
-    """The day codes a message names, in week order ("SA,SU", the weekend, is both); a code
-    that is not a day (a hand-typed payload) is left out."""
+TOMORROW = "+1"
+
+
+def open_days_named(entities: list[dict], today: date | None = None) -> tuple[str, ...]:
+    """The day codes a message names, in week order ("SA,SU", the weekend, is both;
+    "tomorrow", ``+1``, the day after London's ``today``); a code that is not a day (a
+    hand-typed payload) is left out."""
     named = {code.strip() for value in entity_values(entities, "open_day")
              for code in value.upper().split(",")}
+    if TOMORROW in named:
+        day = (today or london_now().date()) + timedelta(days=1)
+        named.add(DAY_CODES[day.weekday()])
     return tuple(code for code in DAY_CODES if code in named)
 
 

@@ -177,3 +177,17 @@ def test_an_hours_question_with_nothing_listed_searches_the_need_it_also_names(s
 def test_arabic_ok_is_an_acknowledgement():
     for text in ("حسنا", "حسناً", "طيب"):
         assert is_plain_yes(text), text
+
+
+@pytest.mark.parametrize("text", ["is anything open tomorrow?", "e ceva deschis mâine?",
+                                  "otwarte jutro?", "aberto amanhã?", "مفتوح بكرة؟",
+                                  "நாளைக்கு திறந்திருக்குமா?", "berri ma furan yihiin?"])
+def test_tomorrow_is_the_day_after_londons_today(text):
+    """"is anything open tomorrow?" gave the whole list again."""
+    from datetime import date
+
+    from bot.dialogue import open_days_named
+
+    friday = date(2026, 11, 27)
+    assert open_days_named(entities(text), today=friday) == ("SA",)
+    assert open_days_named(entities(text), today=date(2026, 11, 29)) == ("MO",)

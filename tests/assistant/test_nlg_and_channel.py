@@ -27,7 +27,8 @@ def test_council_route_is_filled_and_marked_sample_while_unverified():
     text = render_response(domain_responses(), "utter_human_contact", EN)["text"]
     council = council_contact()
     assert council.phone in text and council.hours in text and council.web in text
-    assert "(sample number)" in text
+    assert f"{council.phone} (sample number; {council.hours})" in text
+    assert ") (" not in text
 
 
 def test_crisis_reply_carries_type_language_and_numbers():
