@@ -331,19 +331,26 @@ def _unique_best(names: list[str], said: set[str]) -> int | None:
 @dataclass(frozen=True)
 class Pick:
     services: list[dict]
-    how: str  # "number", "name", "focused" (the one last asked about) or "all"
+    # "number", "name", "language" (those speaking the language named), "focused" (the one
+    # last asked about) or "all"
+    how: str
 
 
 def pick(services: list[dict], entities: list[dict], text: str,
          focused: str | None = None) -> Pick:
-    """The listed service(s) the resident means: by ordinal, by name, else the one they last
-    asked about ("where is it?" after "phone number of the second one"), else all of them."""
+    """The listed service(s) the resident means: by ordinal, by name, by a language they
+    speak, else the one they last asked about ("where is it?" after "phone number of the
+    second one"), else all of them."""
     for _, position in _ordinals(services, entities):
         if position is not None:
             return Pick([services[position]], "number")
     best = _unique_best([s["name"] for s in services], _said_words(text, entities))
     if best is not None:
         return Pick([services[best]], "name")
+    named = [c for c in entity_values(entities, "spoken_language") if c != "en"]
+    speaking = [s for s in services if set(named) & set(s.get("languages") or ())]
+    if speaking:  # "phone number of the one that speaks Tamil"
+        return Pick(speaking, "language")
     last = [s for s in services if s["id"] == focused]
     return Pick(last, "focused") if last else Pick(services, "all")
 

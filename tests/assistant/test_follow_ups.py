@@ -191,3 +191,17 @@ def test_tomorrow_is_the_day_after_londons_today(text):
     friday = date(2026, 11, 27)
     assert open_days_named(entities(text), today=friday) == ("SA",)
     assert open_days_named(entities(text), today=date(2026, 11, 29)) == ("MO",)
+
+
+def test_the_one_that_speaks_a_language_is_among_the_listed_not_a_group_named_for_it(
+        sessions):
+    """"phone number of the one that speaks Tamil", interpreters listed: the listed ones
+    speaking Tamil, not the Tamil Elders' Association the list does not show."""
+    turn = search_turn("need_interpreting", [], SearchFilters(), "en", sessions)
+    listed = [s for m in turn.messages if m.get("custom") for s in m["custom"]["services"]]
+    tamil = [s["id"] for s in listed if "ta" in s["languages"]]
+    assert tamil and len(tamil) < len(listed)
+    text = "phone number of the one that speaks Tamil"
+    answer = detail_turn("ask_phone", entities(text), text, [s["id"] for s in listed], "en",
+                         sessions)
+    assert [s["id"] for s in answer.messages[0]["custom"]["services"]] == tamil
