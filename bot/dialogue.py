@@ -24,7 +24,7 @@ from bot.directory.search import (
 )
 from bot.i18n.catalog import render, tagged_with_language
 from bot.i18n.translate import MachineTranslator, translate_services
-from bot.nlu.lexicon import only_fillers_beside
+from bot.nlu.lexicon import mentions_council, only_fillers_beside
 from bot.replies import (
     category_label,
     contact_route,
@@ -137,7 +137,10 @@ def filters_for_turn(intent: str | None, entities: list[dict],
     languages = [v for v in entity_values(entities, "spoken_language") if v != "en"]
     access = entity_values(entities, "access")
     now_asked = any(v.casefold() in TRUE_VALUES for v in entity_values(entities, "open_now"))
-    days = open_days_named(entities)
+    # "tomorrow" beside a new need is mostly when the resident needs it ("a GP appointment
+    # tomorrow, can someone come with me?"), not a wish to see only what opens then
+    days = open_days_named([e for e in entities if not (
+        category and e.get("entity") == "open_day" and e.get("value") == TOMORROW)])
     return replace(
         base,
         place=places[-1] if places else base.place,
@@ -442,6 +445,10 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     address), whatever the classifier made of one word. With nothing listed, a need the
     classifier also saw in the message (``ranking``: "સમુદાય જૂથ શનિવારે", community groups
     on Saturday, read as an opening-hours question) is searched for instead."""
+    if mentions_council(text) and not entity_values(entities, "ordinal"):
+        council = _council_reply(lang, text, listed_ids, sessions)
+        if council is not None:
+            return council
     if not listed_ids:
         need = need_in_ranking(ranking or [])
         if need is not None:
@@ -486,6 +493,25 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
                "custom": services_custom(chosen, category, lang, aspect=aspect)}
     return Turn([message], {"focused_service": chosen[0]["id"] if len(chosen) == 1 else None,
                             "asked_aspect": aspect})
+
+
+def _council_reply(lang: str, text: str, listed_ids: list[str],
+                   sessions: SessionFactory) -> Turn | None:
+    """"What's the council's phone number?" after a list: the council's own route, not every
+    listed service's number (None when a listed service's name was said: that one)."""
+    if listed_ids:
+        try:
+            with sessions() as session:
+                names = [s["name"] for s in (get_service(session, i) for i in listed_ids) if s]
+        except Exception:
+            logger.exception("directory lookup failed")
+            names = []
+        if _unique_best(names, _name_words(text)) is not None:
+            return None
+    from bot.nlg import domain_responses, render_response
+
+    reply = render_response(domain_responses(), "utter_human_contact", {"language": lang})
+    return Turn([text_message(reply["text"])]) if reply else None
 
 
 AFTER_CRISIS_MIN_CONFIDENCE = 0.3

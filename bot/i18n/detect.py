@@ -42,6 +42,13 @@ LETTER = re.compile(r"[^\W\d_]")
 LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 
 
+def word_count(text: str) -> int:
+    """Words with a letter in them: "și la 3?" and "a o 3?" are two words, not three (a
+    number says nothing of the language, and had switched a Romanian conversation to
+    Arabic and a Polish one to Portuguese)."""
+    return sum(1 for token in text.split() if LETTER.search(token))
+
+
 @dataclass(frozen=True)
 class Detection:
     language: str
@@ -113,7 +120,7 @@ def _by_identifier(text: str, general: dict[str, float]) -> Detection | None:
     probabilities = model.probabilities(text)
     best = max(probabilities, key=probabilities.get)
     rival = next(iter(general), None)
-    if len(text.split()) < MIN_WORDS_TO_SWITCH and rival and rival != best \
+    if word_count(text) < MIN_WORDS_TO_SWITCH and rival and rival != best \
             and rival in latin_script_languages() and general[rival] >= MIN_CONFIDENCE_OTHER:
         return Detection(best, (probabilities[best] + general.get(best, 0.0)) / 2,
                          "identifier+lingua")
@@ -140,7 +147,7 @@ def _lingua_knows_better(text: str, ours: Detection, lingua: Detection,
     when lingua is LINGUA_SURE of its language and gives our guess less than LINGUA_DOUBTS:
     lingua knows Portuguese, Romanian, Polish, Somali and English well, so that is Spanish
     or Italian our identifier (which knows neither) took for Portuguese or Romanian."""
-    if len(text.split()) < MIN_WORDS_TO_SWITCH or ours.language not in latin_script_languages():
+    if word_count(text) < MIN_WORDS_TO_SWITCH or ours.language not in latin_script_languages():
         return False
     return ours.confidence < MIN_CONFIDENCE <= lingua.confidence or (
         general is not None and lingua.confidence >= LINGUA_SURE
@@ -184,7 +191,7 @@ def is_confident(text: str, found: Detection | None) -> bool:
 def switches_language(text: str, found: Detection | None) -> bool:
     """A detection changes the conversation's language only for a message of three or more
     words, and only at MIN_CONFIDENCE (stricter than for a first message)."""
-    return (found is not None and len(text.split()) >= MIN_WORDS_TO_SWITCH
+    return (found is not None and word_count(text) >= MIN_WORDS_TO_SWITCH
             and (found.method == "script" or found.confidence >= MIN_CONFIDENCE))
 
 

@@ -331,11 +331,11 @@ class BareNarrowing(_StatelessComponent):
     """With services listed, a message that is only a place, a language spoken, an access
     need, "open now" or a day ("sâmbătă?", "الثلاثاء؟", "Axadda miyaa?", "and in Pinner?")
     narrows the list, whatever the classifier made of so few words: it had answered them
-    with the greeting, "goodbye", the language menu or "I can't help with that". A need, a
-    crisis, a language asked for (LanguageRequest) and messages with more words are left
-    to the classifier. Only with the conversation at hand (bot.conversation_language)."""
+    with the greeting, "goodbye", the language menu ("sâmbătă?" was read as asking for a
+    language) or "I can't help with that". A need, a crisis, a language asked for by name
+    (LanguageRequest) and messages with more words are left to the classifier. Only with the conversation at hand (bot.conversation_language)."""
 
-    LEFT_ALONE = frozenset({CRISIS_INTENT, CHOOSE_LANGUAGE_INTENT, NARROWING_INTENT})
+    LEFT_ALONE = frozenset({CRISIS_INTENT, NARROWING_INTENT})
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -347,6 +347,8 @@ class BareNarrowing(_StatelessComponent):
                 continue
             entities = [e for e in message.get(ENTITIES) or []
                         if e.get("entity") not in LANGUAGE_ENTITIES]
+            if name == CHOOSE_LANGUAGE_INTENT and requested_language(entities):
+                continue  # a language asked for: LanguageRequest's
             if entities and {e.get("entity") for e in entities} <= NARROWING_KINDS \
                     and only_fillers_beside(message.get(TEXT) or "", entities):
                 _read_as(message, NARROWING_INTENT, max(intent.get("confidence", 0.0), 0.5))

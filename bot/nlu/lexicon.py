@@ -160,7 +160,8 @@ BARE_ORDINAL_MAX_WORDS = 5
 # ... and not a time: after "at", "às", "o", "la", "الساعة"... ("are they open at 5?", "abre
 # às 5?") or before "pm", "o'clock", "baje", "மணி", "વાગ્યે"... ("5 بجے کھلتا ہے؟").
 TIME_BEFORE = {"at", "by", "till", "until", "before", "after", "from", "às", "as", "até",
-               "ate", "antes", "depois", "das", "la", "pana", "până", "dupa", "după",
+               "ate", "antes", "depois", "das", "la", "pana", "până", "dupa", "după", "ora",
+               "o", "godz", "godz.", "godzinie", "hora", "horas",
                "przed", "po", "od", "saacadda", "saac", "الساعة", "الساعه", "ساعة", "بعد",
                "قبل", "حتى", "lagbhag", "around"}
 TIME_AFTER = {"pm", "am", "p.m", "a.m", "o'clock", "oclock", "h", "hrs", "uhr", "godz",
@@ -255,3 +256,16 @@ def only_fillers_beside(text: str, entities: list[dict]) -> bool:
         kept[start:end] = " " * (end - start)
     words = (word.strip(_PUNCTUATION).casefold() for word in "".join(kept).split())
     return all(word in FILLER_WORDS for word in words if word)
+
+
+@cache
+def _council_pattern(directory: Path = LEXICON_DIR) -> re.Pattern | None:
+    words = [str(w) for raw in _lexicon_files(directory) for w in raw.get("council") or []]
+    return _phrase_pattern(words) if words else None
+
+
+def mentions_council(text: str) -> bool:
+    """Whether ``text`` names the council itself ("the council's phone number", "numărul
+    primăriei", "رقم البلدية")."""
+    pattern = _council_pattern()
+    return bool(pattern and pattern.search(text or ""))

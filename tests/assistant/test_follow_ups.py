@@ -56,12 +56,14 @@ def test_a_question_naming_no_service_is_about_the_list(sessions):
 
 
 @pytest.mark.parametrize("text", ["abre às 5?", "are they open at 5?", "open until 5?",
-                                  "5 بجے کھلتا ہے؟", "otwarte przed 5?", "deschis după 5?"])
+                                  "5 بجے کھلتا ہے؟", "otwarte przed 5?", "deschis după 5?",
+                                  "czy są otwarte o 5?", "a o 3?", "sunt deschise la ora 3?",
+                                  "și la ora 3?"])
 def test_a_time_is_not_a_number_in_the_list(text):
     assert [e.value for e in find_entities(text) if e.entity == "ordinal"] == []
 
 
-@pytest.mark.parametrize("text", ["phone for 2", "the 2", "2", "number 3 please", "o 5?"])
+@pytest.mark.parametrize("text", ["phone for 2", "the 2", "2", "number 3 please", "nr 2"])
 def test_a_bare_number_still_picks_a_listed_service(text):
     assert [e.entity for e in find_entities(text)] == ["ordinal"]
 
@@ -102,7 +104,7 @@ def test_a_day_after_a_list_of_one_narrows_the_search_not_that_ones_hours(sessio
 
 
 @pytest.mark.parametrize("text, predicted", [
-    ("sâmbătă?", "choose_language"), ("sâmbăta", "greet"), ("سنیچر کو؟", "out_of_scope"),
+    ("sâmbătă?", "choose_language"), ("și sâmbătă?", "choose_language"), ("sâmbăta", "greet"), ("سنیچر کو؟", "out_of_scope"),
     ("Axadda miyaa?", "bot_challenge"), ("Talaadada?", "thank"), ("الثلاثاء؟", "greet"),
     ("terça-feira?", "goodbye"), ("and in Pinner?", "greet"), ("Pinner", "greet"),
 ])
@@ -120,9 +122,8 @@ def test_a_bare_day_or_place_with_services_listed_narrows(text, predicted):
             data["metadata"][CONVERSATION_KEY] = conversation
         return BareNarrowing({}).process([Message(data=data)])[0].get("intent")["name"]
 
-    if predicted != "choose_language":
-        assert read({"searching": True}) == "refine_search"
-        assert read({"searching": True, "in_form": True}) == predicted
+    assert read({"searching": True}) == "refine_search"
+    assert read({"searching": True, "in_form": True}) == predicted
     assert read({"searching": False}) == predicted
     assert read(None) == predicted
     assert read({"searching": True}, "crisis") == "crisis"
@@ -205,3 +206,36 @@ def test_the_one_that_speaks_a_language_is_among_the_listed_not_a_group_named_fo
     answer = detail_turn("ask_phone", entities(text), text, [s["id"] for s in listed], "en",
                          sessions)
     assert [s["id"] for s in answer.messages[0]["custom"]["services"]] == tamil
+
+
+def test_tomorrow_beside_a_new_need_does_not_narrow_it():
+    """"I have a GP appointment tomorrow, can someone come with me?" lost the on-demand
+    interpreting service, which does not open on Saturdays."""
+    from bot.dialogue import TOMORROW
+
+    text = "I have a GP appointment tomorrow, can someone come with me?"
+    found = entities(text)
+    assert [e["value"] for e in found if e["entity"] == "open_day"] == [TOMORROW]
+    assert filters_for_turn("need_interpreting", found, SearchFilters()).open_days == ()
+    # as a follow-up it narrows
+    assert filters_for_turn("refine_search", entities("otwarte jutro?"),
+                            SearchFilters(category="carers")).open_days != ()
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "what's the council's phone number?"),
+    ("ro", "care e numărul de telefon al primăriei?"),
+    ("ar", "ما هو رقم هاتف البلدية؟"),
+    ("pl", "jaki jest numer telefonu do urzędu?"),
+])
+def test_the_councils_number_after_a_list_is_the_councils(sessions, lang, text):
+    """It gave every listed service's number."""
+    from bot.council import council_contact
+
+    ids = search_turn("need_carers", [], SearchFilters(), "en", sessions).slots[
+        "listed_services"]
+    for listed in (ids, []):
+        turn = detail_turn("ask_phone", entities(text), text, listed, lang, sessions)
+        assert council_contact().phone in turn.messages[0]["text"]
+        assert "custom" not in turn.messages[0]
+        assert ("To talk to a person" in turn.messages[0]["text"]) is (lang == "en")

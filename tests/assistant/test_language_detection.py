@@ -106,3 +106,11 @@ def test_lingua_does_not_take_short_or_romanised_messages_to_a_language_of_its_o
 def test_a_sentence_lingua_is_sure_is_not_ours_goes_to_its_language(text, code):
     assert detect_language(text).language == code
     assert choose_reply_language(None, text, first_message=True) == code
+
+
+@pytest.mark.parametrize("current, text", [("ro", "și la 3?"), ("pl", "a o 3?"),
+                                           ("ro", "și la 10:30?")])
+def test_numbers_are_not_words_that_switch_the_language(current, text):
+    """"și la 3?" switched a Romanian conversation to Arabic, "a o 3?" a Polish one to
+    Portuguese: two words and a number are a short message."""
+    assert choose_reply_language(current, text) == current
