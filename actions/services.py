@@ -58,7 +58,7 @@ async def _search(tracker: Tracker, intent: str | None,
     return await _in_language(lang, search_turn, intent,
                               tracker.latest_message.get("entities", []),
                               filters_from_slots(tracker.slots), lang, _sessions, TRANSLATOR,
-                              confidence)
+                              confidence, tracker.latest_message.get("text") or "")
 
 
 class ActionFindServices(Action):

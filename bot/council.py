@@ -35,7 +35,10 @@ class CouncilContact:
             hours = _translated("council.hours", lang, self.hours)
         if self.phone_verified:
             return hours
-        return f"{_translated('council.sample_number', lang, 'sample number')}; {hours}"
+        from bot.i18n.catalog import direction
+
+        separator = "؛ " if direction(lang) == "rtl" else "; "  # Arabic script's semicolon
+        return f"{_translated('council.sample_number', lang, 'sample number')}{separator}{hours}"
 
     def fields(self, lang: str = "en") -> dict[str, str]:
         """Template fields for replies: {council_phone}, {council_hours}, {council_web}."""

@@ -23,6 +23,7 @@ from bot.directory.search import (
     get_service,
 )
 from bot.i18n.catalog import render, tagged_with_language
+from bot.i18n.detect import word_count
 from bot.i18n.translate import MachineTranslator, translate_services
 from bot.nlu.lexicon import mentions_council, only_fillers_beside
 from bot.replies import (
@@ -98,13 +99,19 @@ NARROWING_ENTITIES = ("place", "spoken_language", "access", "open_now", "open_da
 NEW_NEED_MIN_CONFIDENCE = 0.9
 
 
+# ... and only in a short message: a sentence that explains a new need ("fiul meu are nevoie
+# de ajutor să-și găsească un loc de muncă, locuim în Wealdstone") is that need.
+NARROWING_MAX_WORDS = 6
+
+
 def narrows_the_list(intent: str | None, confidence: float | None, entities: list[dict],
-                     previous: SearchFilters) -> bool:
+                     previous: SearchFilters, text: str = "") -> bool:
     """A follow-up that only says where, who or how, which the classifier half-took for
     another need: it narrows the search the resident is in instead of replacing it."""
     category = category_for_intent(intent)
     return (previous.category is not None and category not in (None, previous.category)
             and confidence is not None and confidence < NEW_NEED_MIN_CONFIDENCE
+            and word_count(text) <= NARROWING_MAX_WORDS
             and any(entity_values(entities, name) for name in NARROWING_ENTITIES))
 
 
@@ -208,10 +215,11 @@ def _run_search(sessions: SessionFactory, filters: SearchFilters):
 def search_turn(intent: str | None, entities: list[dict], previous: SearchFilters,
                 lang: str, sessions: SessionFactory,
                 translator: MachineTranslator | None = None,
-                confidence: float | None = None) -> Turn:
+                confidence: float | None = None, text: str = "") -> Turn:
     """Services for the resident's need, narrowed by whatever they have told us so far
-    (``confidence``: the classifier's for ``intent``, None when it was not classified)."""
-    if narrows_the_list(intent, confidence, entities, previous):
+    (``confidence``: the classifier's for ``intent``, None when it was not classified;
+    ``text``: the message)."""
+    if narrows_the_list(intent, confidence, entities, previous, text):
         intent = "refine_search"
     filters = filters_for_turn(intent, entities, previous)
     if filters.category is None:

@@ -37,7 +37,12 @@ from bot.i18n.detect import (
 )
 from bot.i18n.languages import configured_languages
 from bot.nlu.answers import is_plain_answer, is_plain_yes
-from bot.nlu.lexicon import find_entities, names_its_own_language, only_fillers_beside
+from bot.nlu.lexicon import (
+    asked_aspects,
+    find_entities,
+    names_its_own_language,
+    only_fillers_beside,
+)
 from bot.safety.crisis import detect_crisis
 
 # every Rasa process that loads the model parses with the conversation's language at hand
@@ -298,6 +303,7 @@ class LanguageRequest(_StatelessComponent):
 
 
 HOURS_INTENT = "ask_opening_hours"
+ASKED_INTENTS = {"phone": "ask_phone", "address": "ask_address"}
 WHETHER_OPEN = {"ordinal", "open_now", "open_day"}  # a listed service's number, and when
 
 
@@ -308,7 +314,10 @@ class OneServiceQuestion(_StatelessComponent):
     the list filtered instead of an answer. A narrowing message that names a listed service
     by number and asks only whether it is open (now, or on a day: "is the third one open on
     Saturday?") is read as ``ask_opening_hours`` (its hours,
-    with "open now" or "closed now"). Only with the conversation at hand
+    with "open now" or "closed now"). So is one that asks for a phone number or an address
+    (data/lexicon `asks`) and names a language or a place: "taleefanka kooxda Soomaalida",
+    "رقم هاتف المجموعة الصومالية" ask for the Somali group's phone (the classifier had
+    narrowed the list to Somali speakers). Only with the conversation at hand
     (bot.conversation_language): without a search going there is no "third one"."""
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -320,6 +329,11 @@ class OneServiceQuestion(_StatelessComponent):
             # "is the third one open now?", "... open on Saturday?": whether it is open
             if "ordinal" in kinds and kinds - {"ordinal"} and kinds <= WHETHER_OPEN:
                 _read_as(message, HOURS_INTENT, intent.get("confidence", 0.0))
+                continue
+            # "taleefanka kooxda Soomaalida": the Somali group's phone, not Somali speakers
+            asked = asked_aspects(message.get(TEXT) or "")
+            if len(asked) == 1 and kinds & {"spoken_language", "place"}:
+                _read_as(message, ASKED_INTENTS[asked[0]], intent.get("confidence", 0.0))
         return messages
 
 

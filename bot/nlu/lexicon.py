@@ -269,3 +269,17 @@ def mentions_council(text: str) -> bool:
     primăriei", "رقم البلدية")."""
     pattern = _council_pattern()
     return bool(pattern and pattern.search(text or ""))
+
+
+@cache
+def _asks_patterns(directory: Path = LEXICON_DIR) -> dict[str, re.Pattern]:
+    merged: dict[str, list[str]] = {}
+    for raw in _lexicon_files(directory):
+        for aspect, words in (raw.get("asks") or {}).items():
+            merged.setdefault(str(aspect), []).extend(map(str, words or []))
+    return {aspect: _phrase_pattern(words) for aspect, words in merged.items() if words}
+
+
+def asked_aspects(text: str) -> list[str]:
+    """What ``text`` asks of a service, among "phone" and "address" (data/lexicon `asks`)."""
+    return [aspect for aspect, pattern in _asks_patterns().items() if pattern.search(text or "")]

@@ -79,13 +79,26 @@ def test_narrowing_by_place_sorts_nearest_first(sessions):
 def test_a_follow_up_naming_only_where_or_who_narrows_the_list(sessions, text, need,
                                                                 confidence):
     state = SearchFilters(category="mental_health")
-    turn = search_turn(need, entities(text), state, "en", sessions, confidence=confidence)
+    turn = search_turn(need, entities(text), state, "en", sessions, confidence=confidence,
+                       text=text)
     assert turn.slots["category"] == "mental_health"
     assert services_of(turn)["category"] == "mental_health"
     narrowed = {k: turn.slots[k] for k in ("place", "spoken_language")}
     assert narrowed in ({"place": "Harrow town centre", "spoken_language": None},
                         {"place": None, "spoken_language": "ur"},
                         {"place": None, "spoken_language": "ta"})
+
+
+def test_a_sentence_explaining_a_new_need_with_a_place_is_that_need(sessions):
+    """The classifier was unsure (< 0.9) of work support, and the place in the sentence made
+    it narrow the community groups listed before."""
+    text = ("fiul meu are nevoie de ajutor să-și găsească un loc de muncă, locuim în "
+            "Wealdstone")
+    state = SearchFilters(category="community_groups")
+    turn = search_turn("need_employment_support", entities(text), state, "ro", sessions,
+                       confidence=0.6, text=text)
+    assert turn.slots["category"] == "employment_support"
+    assert turn.slots["place"] == "Wealdstone"
 
 
 def test_a_clear_new_need_with_a_place_starts_a_new_search(sessions):

@@ -239,3 +239,40 @@ def test_the_councils_number_after_a_list_is_the_councils(sessions, lang, text):
         assert council_contact().phone in turn.messages[0]["text"]
         assert "custom" not in turn.messages[0]
         assert ("To talk to a person" in turn.messages[0]["text"]) is (lang == "en")
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("taleefanka kooxda soomaalida", "ask_phone"),
+    ("رقم هاتف المجموعة الصومالية", "ask_phone"),
+    ("தமிழ் முதியோர் சங்கத்தின் தொலைபேசி எண்", "ask_phone"),
+    ("cinwaanka kooxda qoysaska Soomaalida", "ask_address"),
+])
+def test_a_phone_or_address_asked_of_a_group_named_by_its_language_is_a_detail_question(
+        sessions, text, intent):
+    """The classifier read them as narrowing to Somali (Tamil) speakers."""
+    from bot.nlu.components import OneServiceQuestion
+
+    found = entities(text)
+    data = {"text": text, "entities": found, "metadata": {CONVERSATION_KEY: {"searching": True}},
+            "intent": {"name": "refine_search", "confidence": 0.6}}
+    parsed = OneServiceQuestion({}).process([Message(data=data)])[0]
+    assert parsed.get("intent")["name"] == intent
+    outside = Message(data={**data, "metadata": {}})
+    assert OneServiceQuestion({}).process([outside])[0].get("intent")["name"] == \
+        "refine_search"
+    # and the group is the one answered, listed or not
+    wanted = "Harrow Tamil Elders' Association (sample)" if "தமிழ்" in text else SOMALI_GROUP
+    ids = listed_ids(sessions, [POLISH_CLUB])
+    turn = detail_turn(intent, found, text, ids, "so", sessions)
+    assert shown(turn) == [wanted]
+
+
+def test_narrowing_by_language_without_asking_a_detail_still_narrows():
+    from bot.nlu.components import OneServiceQuestion
+
+    for text in ("any that speak Somali?", "kuwa ku hadla Soomaali", "يتكلم الأردية"):
+        data = {"text": text, "entities": entities(text),
+                "metadata": {CONVERSATION_KEY: {"searching": True}},
+                "intent": {"name": "refine_search", "confidence": 0.6}}
+        assert OneServiceQuestion({}).process([Message(data=data)])[0].get("intent")[
+            "name"] == "refine_search", text
