@@ -169,6 +169,23 @@ TIME_AFTER = {"pm", "am", "p.m", "a.m", "o'clock", "oclock", "h", "hrs", "uhr", 
               "மணிக்கு", "વાગ્યે", "વાગે", "saacadood", "ساعات", "horas", "hora", "ora", "ore"}
 
 
+# ... nor a house number: "we live at number 3 Station Road" is not the third service. A
+# street's name follows it: a word naming a street ("strada Mare", "ulica Polna"), or a
+# capitalised name and a word naming a street ("Station Road"; not "the first one close").
+STREET_BEFORE_NAME = {"strada", "str", "ulica", "ul", "rua", "avenida", "waddada", "wadada",
+                      "شارع"}
+STREET_AFTER_NAME = {"road", "rd", "street", "st", "avenue", "ave", "close", "lane", "way",
+                     "drive", "gardens", "crescent", "court", "grove", "parade", "terrace"}
+
+
+def _is_house_number(text: str, end: int) -> bool:
+    words = [word.strip("?.,!") for word in text[end:].split()[:2]]
+    if words and words[0].casefold().rstrip(".") in STREET_BEFORE_NAME:
+        return True
+    return len(words) == 2 and words[0][:1].isupper() \
+        and words[1].casefold() in STREET_AFTER_NAME
+
+
 def _is_time(text: str, start: int, end: int) -> bool:
     before = text[:start].split()
     after = text[end:].split()
@@ -221,11 +238,14 @@ def find_entities(text: str) -> list[FoundEntity]:
     for entity in ("access", "spoken_language", "open_now", "open_day", "ordinal"):
         for value, pattern in tables.get(entity, []):
             for match in pattern.finditer(text):
+                if entity == "ordinal" and _is_house_number(text, match.end()):
+                    continue
                 claims.offer(FoundEntity(entity, value, match.start(), match.end(),
                                          match.group(0)))
     if len(text.split()) <= BARE_ORDINAL_MAX_WORDS:
         for match in BARE_ORDINAL.finditer(text):
-            if _is_time(text, match.start(), match.end()):
+            if _is_time(text, match.start(), match.end()) \
+                    or _is_house_number(text, match.end()):
                 continue
             claims.offer(FoundEntity("ordinal", match.group(1), match.start(), match.end(),
                                      match.group(0)))

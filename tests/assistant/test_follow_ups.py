@@ -276,3 +276,15 @@ def test_narrowing_by_language_without_asking_a_detail_still_narrows():
                 "intent": {"name": "refine_search", "confidence": 0.6}}
         assert OneServiceQuestion({}).process([Message(data=data)])[0].get("intent")[
             "name"] == "refine_search", text
+
+
+@pytest.mark.parametrize("text", ["we live at number 3 Station Road",
+                                  "we live at number 2 Elm Road, which is closest?",
+                                  "locuim la numărul 4 strada Mare", "mieszkam pod 5 ulica Polna"])
+def test_a_house_number_is_not_a_number_in_the_list(text):
+    assert [e.value for e in find_entities(text) if e.entity == "ordinal"] == []
+
+
+def test_a_number_in_the_list_before_a_street_further_on_still_counts():
+    assert [e.value for e in find_entities("the second one on Station Road")
+            if e.entity == "ordinal"] == ["2"]
