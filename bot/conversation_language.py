@@ -60,6 +60,7 @@ def conversation_language(tracker: Any) -> dict[str, Any]:
     return {"language": language,
             "detected_language": tracker.get_slot("detected_language"),
             "chosen": chosen, "searching": tracker.get_slot("category") is not None,
+            "category": tracker.get_slot("category"),
             "in_form": getattr(tracker, "active_loop_name", None) is not None}
 
 
@@ -92,6 +93,12 @@ def in_form(metadata: dict | None) -> bool:
 def searching(metadata: dict | None) -> bool:
     """Whether the conversation has a search going (services listed for a need)."""
     return bool(_known(metadata).get("searching"))
+
+
+def search_category(metadata: dict | None) -> str | None:
+    """The need the conversation's search is for ("carers"), None without one."""
+    category = _known(metadata).get("category")
+    return category if isinstance(category, str) else None
 
 
 def _with_conversation_language(original: Any) -> Any:

@@ -281,9 +281,17 @@ _STOPWORDS = {"the", "and", "for", "harrow", "service", "services", "support", "
               "with", "council", "help", "group", "team", "what", "their", "there", "where"}
 
 
+def _word_stem(word: str) -> str:
+    """"Carers'" and "carers", "assessments" and "assessment", "elders'" and "elders" alike."""
+    word = word.strip("'’")
+    word = word[:-2] if word.endswith(("'s", "’s")) else word
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") \
+        else word
+
+
 def _name_words(name: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9']+", name.casefold())
-            if len(w) > 2 and w not in _STOPWORDS}
+    words = (_word_stem(w) for w in re.findall(r"[a-z0-9'’]+", name.casefold()))
+    return {w for w in words if len(w) > 2 and w not in _STOPWORDS}
 
 
 def _ordinals(services: list[dict], entities: list[dict]) -> list[tuple[int, int | None]]:
@@ -342,8 +350,8 @@ def _unique_best(names: list[str], said: set[str]) -> int | None:
 @dataclass(frozen=True)
 class Pick:
     services: list[dict]
-    # "number", "name", "language" (those speaking the language named), "focused" (the one
-    # last asked about) or "all"
+    # "number", "name", "place" (those at the place named), "language" (those speaking the
+    # language named), "focused" (the one last asked about) or "all"
     how: str
 
 
@@ -358,6 +366,10 @@ def pick(services: list[dict], entities: list[dict], text: str,
     best = _unique_best([s["name"] for s in services], _said_words(text, entities))
     if best is not None:
         return Pick([services[best]], "name")
+    places = [p.casefold() for p in entity_values(entities, "place")]
+    there = [s for s in services if any(p in full_address(s).casefold() for p in places)]
+    if there:  # "the one in Wealdstone"
+        return Pick(there, "place")
     named = [c for c in entity_values(entities, "spoken_language") if c != "en"]
     speaking = [s for s in services if set(named) & set(s.get("languages") or ())]
     if speaking:  # "phone number of the one that speaks Tamil"
@@ -381,13 +393,26 @@ _QUESTION_WORDS = {"phone", "number", "address", "open", "opening", "hours", "ti
 DISTINCTIVE_IN_AT_MOST = 2
 
 
+def _without(text: str, entities: list[dict], kind: str) -> str:
+    """``text`` with the spans of ``kind`` entities blanked out."""
+    kept = list(text)
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") == kind and isinstance(start, int) and isinstance(end, int):
+            kept[start:end] = " " * max(0, min(end, len(kept)) - start)
+    return "".join(kept)
+
+
 def named_elsewhere(sessions: SessionFactory, text: str, entities: list[dict],
                     listed: list[dict]) -> dict | None:
     """An active service not in ``listed`` that the resident names ("phone number of the
     Somali group" after the list was narrowed to the Polish club), if exactly one is named
-    by words that pick it out; it is answered about instead of a listed one."""
+    by words that pick it out and no listed service's name has (a listed one sharing them is
+    meant, even if the words do not pick it out among the listed); it is answered about
+    instead of a listed one. ``entities``: the languages they name count as name words
+    ("grupului somalez"); pass none to leave them out."""
     said = _said_words(text, entities) - _QUESTION_WORDS
-    if not said:
+    if not said or any(_name_words(s["name"]) & said for s in listed):
         return None
     with sessions() as session:
         named = active_service_names(session)
@@ -479,9 +504,15 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
         return Turn([text_message(render("detail.no_such_number", lang, count=len(services),
                                          number=beyond))], {"asked_aspect": aspect})
     picked = pick(services, entities, text, focused)
-    if picked.how in ("focused", "all"):
+    if picked.how in ("focused", "all", "language"):
+        # with listed services speaking the language named, only other words of a name
+        # ("the Tamil Elders") point elsewhere
+        words = text if picked.how != "language" else _without(text, entities,
+                                                                 "spoken_language")
         try:
-            elsewhere = named_elsewhere(sessions, text, entities, services)
+            elsewhere = named_elsewhere(sessions, words,
+                                        entities if picked.how != "language" else [],
+                                        services)
         except Exception:
             logger.exception("directory lookup failed")
             elsewhere = None

@@ -26,6 +26,7 @@ from bot.conversation_language import (
     established_language,
     in_conversation,
     in_form,
+    search_category,
     searching,
 )
 from bot.i18n.detect import (
@@ -323,11 +324,17 @@ class OneServiceQuestion(_StatelessComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
-            if intent.get("name") != NARROWING_INTENT or not searching(message.get("metadata")):
+            metadata = message.get("metadata")
+            # the need being searched, said again ("taleefanka kooxda Soomaalida" was read as
+            # community groups, listed already), is about the list like narrowing is
+            same_need = f"need_{search_category(metadata)}"
+            if intent.get("name") not in (NARROWING_INTENT, same_need) \
+                    or not searching(metadata):
                 continue
             kinds = {e.get("entity") for e in message.get(ENTITIES) or []} - LANGUAGE_ENTITIES
             # "is the third one open now?", "... open on Saturday?": whether it is open
-            if "ordinal" in kinds and kinds - {"ordinal"} and kinds <= WHETHER_OPEN:
+            if "ordinal" in kinds and kinds - {"ordinal"} and kinds <= WHETHER_OPEN \
+                    and intent.get("name") == NARROWING_INTENT:
                 _read_as(message, HOURS_INTENT, intent.get("confidence", 0.0))
                 continue
             # "taleefanka kooxda Soomaalida": the Somali group's phone, not Somali speakers

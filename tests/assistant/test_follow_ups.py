@@ -288,3 +288,61 @@ def test_a_house_number_is_not_a_number_in_the_list(text):
 def test_a_number_in_the_list_before_a_street_further_on_still_counts():
     assert [e.value for e in find_entities("the second one on Station Road")
             if e.entity == "ordinal"] == ["2"]
+
+
+def listed_for(sessions, need):
+    turn = search_turn(need, [], SearchFilters(), "en", sessions)
+    return [s for m in turn.messages if m.get("custom") for s in m["custom"]["services"]]
+
+
+@pytest.mark.parametrize("text", ["phone number of the carers assessments",
+                                  "phone number of the carers assessment",
+                                  "what's the council's carers assessment team's number?"])
+def test_a_listed_service_named_loosely_is_the_one_answered(sessions, text):
+    """"carers assessments" (no apostrophe) gave an unlisted service's phone, and "the
+    council's carers assessment team" the council's contact centre."""
+    listed = listed_for(sessions, "need_carers")
+    assert "Carers' Assessments" in [s["name"] for s in listed]
+    turn = detail_turn("ask_phone", entities(text), text, [s["id"] for s in listed], "en",
+                       sessions)
+    assert shown(turn) == ["Carers' Assessments"]
+
+
+def test_a_group_named_beyond_its_language_is_that_group_not_a_listed_speaker(sessions):
+    """"phone number of the Tamil Elders" gave the listed Asian Women's Resource Centre
+    (which speaks Tamil); the Tamil Elders' Association was not listed."""
+    listed = listed_for(sessions, "need_community_groups")
+    assert "Harrow Tamil Elders' Association (sample)" not in [s["name"] for s in listed]
+    text = "phone number of the Tamil Elders"
+    turn = detail_turn("ask_phone", entities(text), text, [s["id"] for s in listed], "en",
+                       sessions)
+    assert shown(turn) == ["Harrow Tamil Elders' Association (sample)"]
+
+
+def test_the_one_at_a_place_is_the_listed_one_there(sessions):
+    """"the one in Wealdstone" gave the unlisted Conversation Café, Wealdstone."""
+    listed = listed_for(sessions, "need_community_groups")
+    there = [s["name"] for s in listed if "wealdstone" in s.get("address", "").casefold()]
+    assert there
+    text = "what's the phone number of the one in Wealdstone?"
+    turn = detail_turn("ask_phone", entities(text), text, [s["id"] for s in listed], "en",
+                       sessions)
+    assert shown(turn) == there
+
+
+def test_the_need_being_searched_said_again_with_a_phone_word_is_a_detail_question():
+    """"taleefanka kooxda soomaalida" was read as community groups (the need listed) with
+    Somali, and the list was narrowed to Somali speakers; another need is left alone."""
+    from bot.nlu.components import OneServiceQuestion
+
+    text = "taleefanka kooxda soomaalida"
+
+    def read(intent, category):
+        data = {"text": text, "entities": entities(text),
+                "metadata": {CONVERSATION_KEY: {"searching": True, "category": category}},
+                "intent": {"name": intent, "confidence": 0.8}}
+        return OneServiceQuestion({}).process([Message(data=data)])[0].get("intent")["name"]
+
+    assert read("need_community_groups", "community_groups") == "ask_phone"
+    assert read("need_carers", "community_groups") == "need_carers"
+    assert read("refine_search", "community_groups") == "ask_phone"
