@@ -27,6 +27,9 @@ from bot.i18n.detect import explicit_language
 
 CONVERSATION_KEY = "_conversation_language"
 REPLY_LANGUAGE_ENTITY = "reply_language"
+MESSAGE_LANGUAGE_ENTITY = "message_language"
+# the two entities the language detector puts on a message, with no span in its text
+LANGUAGE_ENTITIES = frozenset({REPLY_LANGUAGE_ENTITY, MESSAGE_LANGUAGE_ENTITY})
 # who marks a reply_language entity as a choice rather than a detection (bot.nlg)
 CHOICE_EXTRACTORS = ("LanguageRequest", "RegexMessageHandler")
 

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from bot.conversation_language import LANGUAGE_ENTITIES
 from bot.directory.hours import DAY_CODES, london_now
 from bot.directory.search import (
     ServiceQuery,
@@ -25,7 +26,13 @@ from bot.directory.search import (
 from bot.i18n.catalog import render, tagged_with_language
 from bot.i18n.detect import word_count
 from bot.i18n.translate import MachineTranslator, translate_services
-from bot.nlu.lexicon import mentions_council, only_fillers_beside
+from bot.nlu.lexicon import (
+    NARROWING_ENTITIES,
+    WHEN_ENTITIES,
+    mentions_council,
+    only_fillers_beside,
+    without_spans,
+)
 from bot.replies import (
     category_label,
     contact_route,
@@ -91,7 +98,6 @@ def category_for_intent(intent: str | None) -> str | None:
     return None
 
 
-NARROWING_ENTITIES = ("place", "spoken_language", "access", "open_now", "open_day")
 # Below this confidence, a need other than the one listed, in a message that names a place,
 # a language spoken, an access need, "open now" or a day, is read as narrowing the list: "în
 # centrul Harrow" or "يتكلم الأردية" after mental-health services scored 0.44-0.71 for some
@@ -393,16 +399,6 @@ _QUESTION_WORDS = {"phone", "number", "address", "open", "opening", "hours", "ti
 DISTINCTIVE_IN_AT_MOST = 2
 
 
-def _without(text: str, entities: list[dict], kind: str) -> str:
-    """``text`` with the spans of ``kind`` entities blanked out."""
-    kept = list(text)
-    for entity in entities:
-        start, end = entity.get("start"), entity.get("end")
-        if entity.get("entity") == kind and isinstance(start, int) and isinstance(end, int):
-            kept[start:end] = " " * max(0, min(end, len(kept)) - start)
-    return "".join(kept)
-
-
 def named_elsewhere(sessions: SessionFactory, text: str, entities: list[dict],
                     listed: list[dict]) -> dict | None:
     """An active service not in ``listed`` that the resident names ("phone number of the
@@ -416,18 +412,15 @@ def named_elsewhere(sessions: SessionFactory, text: str, entities: list[dict],
         return None
     with sessions() as session:
         named = active_service_names(session)
-    counts: dict[str, int] = {}
-    for _, name in named:
-        for word in _name_words(name):
-            counts[word] = counts.get(word, 0) + 1
-    said = {w for w in said if 0 < counts.get(w, 0) <= DISTINCTIVE_IN_AT_MOST}
-    listed_ids = {s["id"] for s in listed}
-    others = [(i, name) for i, name in named if i not in listed_ids]
-    best = _unique_best([name for _, name in others], said) if said else None
-    if best is None:
-        return None
-    with sessions() as session:
-        return get_service(session, others[best][0])
+        counts: dict[str, int] = {}
+        for _, name in named:
+            for word in _name_words(name):
+                counts[word] = counts.get(word, 0) + 1
+        said = {w for w in said if 0 < counts.get(w, 0) <= DISTINCTIVE_IN_AT_MOST}
+        listed_ids = {s["id"] for s in listed}
+        others = [(i, name) for i, name in named if i not in listed_ids]
+        best = _unique_best([name for _, name in others], said) if said else None
+        return get_service(session, others[best][0]) if best is not None else None
 
 
 def detail_text(service: dict, aspect: str, lang: str) -> str:
@@ -462,9 +455,6 @@ def detail_with_alert(service: dict, aspect: str, lang: str) -> str:
     return text
 
 
-WHEN_ENTITIES = ("open_now", "open_day")
-
-
 def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids: list[str],
                 lang: str, sessions: SessionFactory, focused: str | None = None,
                 category: str | None = None, search: SearchFilters | None = None,
@@ -478,8 +468,19 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     address), whatever the classifier made of one word. With nothing listed, a need the
     classifier also saw in the message (``ranking``: "સમુદાય જૂથ શનિવારે", community groups
     on Saturday, read as an opening-hours question) is searched for instead."""
-    if mentions_council(text) and not entity_values(entities, "ordinal"):
-        council = _council_reply(lang, text, listed_ids, sessions)
+    services: list[dict] | None = []
+    if listed_ids:
+        try:
+            with sessions() as session:
+                services = [s for s in (get_service(session, i) for i in listed_ids) if s]
+        except Exception:
+            logger.exception("directory lookup failed")
+            services = None
+    # "what's the council's phone number?": the council's route, unless a listed service's
+    # name was said ("the council's carers assessment team")
+    if mentions_council(text) and not entity_values(entities, "ordinal") \
+            and _unique_best([s["name"] for s in services or []], _name_words(text)) is None:
+        council = _council_reply(lang)
         if council is not None:
             return council
     if not listed_ids:
@@ -490,14 +491,10 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
         return Turn([text_message(render("detail.none_listed", lang))])
     aspect = ASPECT_BY_INTENT.get(intent or "", "phone")
     ordinals = [e for e in entities if e.get("entity") == "ordinal"]
-    said = [e for e in entities if e.get("entity") not in ("reply_language", "message_language")]
+    said = [e for e in entities if e.get("entity") not in LANGUAGE_ENTITIES]
     if asked in ASPECT_BY_INTENT.values() and ordinals and only_fillers_beside(text, said):
         aspect = asked
-    try:
-        with sessions() as session:
-            services = [s for s in (get_service(session, i) for i in listed_ids) if s]
-    except Exception:
-        logger.exception("directory lookup failed")
+    if services is None:
         return Turn([directory_error_message(lang)])
     beyond = ordinal_beyond_the_list(services, entities, text) if services else None
     if beyond is not None:
@@ -505,14 +502,15 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
                                          number=beyond))], {"asked_aspect": aspect})
     picked = pick(services, entities, text, focused)
     if picked.how in ("focused", "all", "language"):
-        # with listed services speaking the language named, only other words of a name
-        # ("the Tamil Elders") point elsewhere
-        words = text if picked.how != "language" else _without(text, entities,
-                                                                 "spoken_language")
+        words, named = text, entities
+        if picked.how == "language":
+            # with listed services speaking the language named, only other words of a name
+            # ("the Tamil Elders") point elsewhere
+            words = without_spans(text, [e for e in entities
+                                         if e.get("entity") == "spoken_language"])
+            named = []
         try:
-            elsewhere = named_elsewhere(sessions, words,
-                                        entities if picked.how != "language" else [],
-                                        services)
+            elsewhere = named_elsewhere(sessions, words, named, services)
         except Exception:
             logger.exception("directory lookup failed")
             elsewhere = None
@@ -534,19 +532,8 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
                             "asked_aspect": aspect})
 
 
-def _council_reply(lang: str, text: str, listed_ids: list[str],
-                   sessions: SessionFactory) -> Turn | None:
-    """"What's the council's phone number?" after a list: the council's own route, not every
-    listed service's number (None when a listed service's name was said: that one)."""
-    if listed_ids:
-        try:
-            with sessions() as session:
-                names = [s["name"] for s in (get_service(session, i) for i in listed_ids) if s]
-        except Exception:
-            logger.exception("directory lookup failed")
-            names = []
-        if _unique_best(names, _name_words(text)) is not None:
-            return None
+def _council_reply(lang: str) -> Turn | None:
+    """The council's own route (domain response utter_human_contact) in ``lang``."""
     from bot.nlg import domain_responses, render_response
 
     reply = render_response(domain_responses(), "utter_human_contact", {"language": lang})

@@ -21,6 +21,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import conversation_language
 from bot.channels import payloads
 from bot.conversation_language import (
+    LANGUAGE_ENTITIES,
+    MESSAGE_LANGUAGE_ENTITY,
     REPLY_LANGUAGE_ENTITY,
     chosen_explicitly,
     established_language,
@@ -39,10 +41,13 @@ from bot.i18n.detect import (
 from bot.i18n.languages import configured_languages
 from bot.nlu.answers import is_plain_answer, is_plain_yes
 from bot.nlu.lexicon import (
+    NARROWING_ENTITIES,
+    WHEN_ENTITIES,
     asked_aspects,
     find_entities,
     names_its_own_language,
     only_fillers_beside,
+    without_spans,
 )
 from bot.safety.crisis import detect_crisis
 
@@ -147,7 +152,6 @@ class LexiconEntityExtractor(_StatelessComponent, EntityExtractorMixin):
         return messages
 
 
-MESSAGE_LANGUAGE_ENTITY = "message_language"
 CHOOSE_LANGUAGE_INTENT = "choose_language"
 
 
@@ -214,14 +218,13 @@ def only_names_a_language_in_other_words(text: str, entities: list[dict], code: 
     """A message that is nothing but a language's name, not in that language's own words:
     "Polish" or "poloneză", not "polski". With services listed it says who should speak it
     (an interpreter, mostly), not that the replies should come in it."""
-    spans = [(e.get("start"), e.get("end")) for e in entities
-             if e.get("entity") == "spoken_language" and e.get("value") == code]
-    spans = [(a, b) for a, b in spans if isinstance(a, int) and isinstance(b, int) and a < b]
-    if len(spans) != 1:
+    named = [e for e in entities if e.get("entity") == "spoken_language"
+             and e.get("value") == code and isinstance(e.get("start"), int)
+             and isinstance(e.get("end"), int) and e["start"] < e["end"]]
+    if len(named) != 1:
         return False
-    start, end = spans[0]
-    rest = text[:start] + text[end:]
-    return not LETTER.search(rest) and not names_its_own_language(text[start:end], code)
+    return not LETTER.search(without_spans(text, named)) \
+        and not names_its_own_language(text[named[0]["start"]:named[0]["end"]], code)
 
 
 def _read_as(message: Message, name: str, confidence: float) -> None:
@@ -234,7 +237,6 @@ def _read_as(message: Message, name: str, confidence: float) -> None:
 
 ACKNOWLEDGED_AS = "thank"  # "You're welcome. Is there anything else I can help you find?"
 NOT_ACKNOWLEDGEMENTS = {ACKNOWLEDGED_AS, CRISIS_INTENT, CHOOSE_LANGUAGE_INTENT}
-LANGUAGE_ENTITIES = {REPLY_LANGUAGE_ENTITY, MESSAGE_LANGUAGE_ENTITY}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -305,7 +307,7 @@ class LanguageRequest(_StatelessComponent):
 
 HOURS_INTENT = "ask_opening_hours"
 ASKED_INTENTS = {"phone": "ask_phone", "address": "ask_address"}
-WHETHER_OPEN = {"ordinal", "open_now", "open_day"}  # a listed service's number, and when
+WHETHER_OPEN = {"ordinal", *WHEN_ENTITIES}  # a listed service's number, and when
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -344,9 +346,6 @@ class OneServiceQuestion(_StatelessComponent):
         return messages
 
 
-NARROWING_KINDS = {"place", "spoken_language", "access", "open_now", "open_day"}
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class BareNarrowing(_StatelessComponent):
     """With services listed, a message that is only a place, a language spoken, an access
@@ -370,7 +369,7 @@ class BareNarrowing(_StatelessComponent):
                         if e.get("entity") not in LANGUAGE_ENTITIES]
             if name == CHOOSE_LANGUAGE_INTENT and requested_language(entities):
                 continue  # a language asked for: LanguageRequest's
-            if entities and {e.get("entity") for e in entities} <= NARROWING_KINDS \
+            if entities and {e.get("entity") for e in entities} <= set(NARROWING_ENTITIES) \
                     and only_fillers_beside(message.get(TEXT) or "", entities):
                 _read_as(message, NARROWING_INTENT, max(intent.get("confidence", 0.0), 0.5))
         return messages

@@ -66,11 +66,14 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
     """entity name -> [(canonical value, pattern)] merged over every language file."""
     merged: dict[str, dict[str, list[str]]] = {}
     for raw in _lexicon_files(directory):
-        for entity in ("spoken_language", "access", "ordinal", "open_day"):
+        # value -> words ("asks": what a question asks of a service, not an entity)
+        for entity in ("spoken_language", "access", "ordinal", "open_day", "asks"):
             for value, phrases in (raw.get(entity) or {}).items():
                 merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
-        merged.setdefault("open_now", {}).setdefault("true", []).extend(
-            map(str, raw.get("open_now") or []))
+        # plain lists of words ("council": the council itself, not an entity)
+        for entity in ("open_now", "council"):
+            merged.setdefault(entity, {}).setdefault("true", []).extend(
+                map(str, raw.get(entity) or []))
     return {entity: [(value, _phrase_pattern(phrases))
                      for value, phrases in values.items() if any(p.strip() for p in phrases)]
             for entity, values in merged.items()}
@@ -152,6 +155,10 @@ def normalise_postcode(text: str) -> str:
         return f"{sector.group(1)} {sector.group(2)}"
     return compact
 
+
+# What narrows a list of services, and of those what says when it should be open.
+WHEN_ENTITIES = ("open_now", "open_day")
+NARROWING_ENTITIES = ("place", "spoken_language", "access", *WHEN_ENTITIES)
 
 MAX_ENTITIES = 40
 # A bare digit is an ordinal ("phone for 2") only in a short message, not in "open 9 to 5".
@@ -265,41 +272,36 @@ FILLER_WORDS = frozenset({
 _PUNCTUATION = "?.,!¿¡؟،;:\"'()[]…-–—"
 
 
+def _span(entity: dict) -> tuple[int, int] | None:
+    start, end = entity.get("start"), entity.get("end")
+    return (start, end) if isinstance(start, int) and isinstance(end, int) else None
+
+
+def without_spans(text: str, entities: list[dict]) -> str:
+    """``text`` with the entities' spans blanked out (an entity without one is skipped)."""
+    kept = list(text)
+    for span in filter(None, map(_span, entities)):
+        start, end = span
+        kept[start:end] = " " * max(0, min(end, len(kept)) - start)
+    return "".join(kept)
+
+
 def only_fillers_beside(text: str, entities: list[dict]) -> bool:
     """Whether every word of ``text`` outside the entities' spans is a filler word: the
     message says nothing but the entities ("and on Saturday?", "trzecia?")."""
-    kept = list(text)
-    for entity in entities:
-        start, end = entity.get("start"), entity.get("end")
-        if not (isinstance(start, int) and isinstance(end, int)):
-            return False
-        kept[start:end] = " " * (end - start)
-    words = (word.strip(_PUNCTUATION).casefold() for word in "".join(kept).split())
+    if not all(map(_span, entities)):
+        return False
+    words = (word.strip(_PUNCTUATION).casefold() for word in without_spans(text, entities).split())
     return all(word in FILLER_WORDS for word in words if word)
-
-
-@cache
-def _council_pattern(directory: Path = LEXICON_DIR) -> re.Pattern | None:
-    words = [str(w) for raw in _lexicon_files(directory) for w in raw.get("council") or []]
-    return _phrase_pattern(words) if words else None
 
 
 def mentions_council(text: str) -> bool:
     """Whether ``text`` names the council itself ("the council's phone number", "numărul
     primăriei", "رقم البلدية")."""
-    pattern = _council_pattern()
-    return bool(pattern and pattern.search(text or ""))
-
-
-@cache
-def _asks_patterns(directory: Path = LEXICON_DIR) -> dict[str, re.Pattern]:
-    merged: dict[str, list[str]] = {}
-    for raw in _lexicon_files(directory):
-        for aspect, words in (raw.get("asks") or {}).items():
-            merged.setdefault(str(aspect), []).extend(map(str, words or []))
-    return {aspect: _phrase_pattern(words) for aspect, words in merged.items() if words}
+    return any(pattern.search(text or "") for _, pattern in _lexicon_tables().get("council", []))
 
 
 def asked_aspects(text: str) -> list[str]:
     """What ``text`` asks of a service, among "phone" and "address" (data/lexicon `asks`)."""
-    return [aspect for aspect, pattern in _asks_patterns().items() if pattern.search(text or "")]
+    return [aspect for aspect, pattern in _lexicon_tables().get("asks", [])
+            if pattern.search(text or "")]
