@@ -57,6 +57,7 @@ class LanguageReport:
     per_intent: dict[str, Counter] = field(default_factory=dict)
     confusions: Counter = field(default_factory=Counter)
     wrong_language: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # text, gold, predicted
 
     @property
     def accuracy(self) -> float:
@@ -83,7 +84,7 @@ class LanguageReport:
                           if precision + recall else 0.0)
         return sum(scores) / len(scores) if scores else 0.0
 
-    def record(self, gold: str, predicted: str) -> None:
+    def record(self, gold: str, predicted: str, text: str = "") -> None:
         self.total += 1
         self.correct += predicted == gold
         self.fallback += predicted == "nlu_fallback"
@@ -95,6 +96,7 @@ class LanguageReport:
             self.per_intent[gold]["fn"] += 1
             self.per_intent[predicted]["fp"] += 1
             self.confusions[(gold, predicted)] += 1
+            self.errors.append((text, gold, predicted))
         if gold == "crisis":
             self.crisis_total += 1
             self.crisis_caught += predicted == "crisis"
@@ -153,7 +155,8 @@ def reply_text(parse: dict, slots: dict, sessions) -> str:
     return text.split("\n", 1)[0]
 
 
-async def _evaluate(model: Path, languages: list[str]) -> dict[str, LanguageReport]:
+async def _evaluate(model: Path, languages: list[str],
+                    directory: Path = HELDOUT_DIR) -> dict[str, LanguageReport]:
     from rasa.core.agent import Agent
 
     from bot.directory.db import session_factory
@@ -168,14 +171,16 @@ async def _evaluate(model: Path, languages: list[str]) -> dict[str, LanguageRepo
     reports = {}
     for lang in languages:
         report = LanguageReport(lang)
-        for text, gold in heldout_examples(lang):
+        for text, gold in heldout_examples(lang, directory):
             parse = await agent.parse_message(text)
-            report.record(gold, (parse.get("intent") or {}).get("name") or "nlu_fallback")
+            report.record(gold, (parse.get("intent") or {}).get("name") or "nlu_fallback",
+                          text)
             answer = await asyncio.to_thread(reply_text, parse, _slots_after(parse), sessions)
             found = detect_language(answer)
             expected = lang
             if gold == "choose_language":  # "can we speak Urdu?" is answered in Urdu
-                expected = requested_language([e.as_rasa() for e in find_entities(text)]) or lang
+                expected = requested_language([e.as_rasa() for e in find_entities(text)],
+                                              text) or lang
             if found is not None and found.language == expected:
                 report.reply_in_language += 1
             elif answer == english_crisis and lang != "en":
@@ -186,5 +191,8 @@ async def _evaluate(model: Path, languages: list[str]) -> dict[str, LanguageRepo
     return reports
 
 
-def evaluate(model: Path, languages: list[str] | None = None) -> dict[str, LanguageReport]:
-    return asyncio.run(_evaluate(model, languages or heldout_languages()))
+def evaluate(model: Path, languages: list[str] | None = None,
+             directory: Path = HELDOUT_DIR) -> dict[str, LanguageReport]:
+    """Every split ``<lang>_heldout.yml`` in ``directory`` (default: the held-out splits; a
+    development set written apart from them can be scored the same way)."""
+    return asyncio.run(_evaluate(model, languages or heldout_languages(directory), directory))

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluation import evaluate, heldout_languages
+from bot.evaluation import HELDOUT_DIR, evaluate, heldout_languages
 from bot.model import TRAINING_DATA, ensure
 
 RESULTS = ROOT / "results"
@@ -87,17 +87,35 @@ def main() -> int:
     parser.add_argument("--cv", action="store_true")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--write-floor", action="store_true")
+    parser.add_argument("--split-dir", type=Path, default=HELDOUT_DIR,
+                        help="score the <lang>_heldout.yml files of this directory instead "
+                             "(a development set); the report goes to <dir>/summary.json")
+    parser.add_argument("--show-errors", action="store_true",
+                        help="print each wrong intent and wrong reply language (only with "
+                             "--split-dir: the held-out messages are not for reading)")
     args = parser.parse_args()
+    dev = args.split_dir.resolve() != HELDOUT_DIR.resolve()
+    if args.show_errors and not dev:
+        parser.error("--show-errors needs --split-dir: held-out messages are not shown")
+    if dev and args.write_floor:
+        parser.error("--write-floor records the held-out splits only")
     model = ensure()
     started = time.monotonic()
-    reports = evaluate(model, args.lang or heldout_languages())
+    reports = evaluate(model, args.lang or heldout_languages(args.split_dir), args.split_dir)
     results = {lang: report.summary() for lang, report in reports.items()}
     summary: dict = {"model": model.name, "seconds": round(time.monotonic() - started),
                      "languages": results}
     if args.cv:
         summary["cross_validation_all_languages"] = cross_validation(args.folds)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    report_file = args.split_dir / "summary.json" if dev else RESULTS / "summary.json"
+    report_file.parent.mkdir(exist_ok=True)
+    report_file.write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    if args.show_errors:
+        for lang, report in reports.items():
+            for text, gold, predicted in report.errors:
+                print(f"{lang} intent {gold} -> {predicted}: {text}")
+            for text, found in report.wrong_language:
+                print(f"{lang} reply language {found}: {text}")
     failed = False
     print(f"{'lang':4} {'accuracy':>8} {'target':>6} {'macro-F1':>8} {'fallback':>8} "
           f"{'crisis':>6} {'reply lang':>10}  ")
@@ -113,7 +131,7 @@ def main() -> int:
         write_floor(results)
     if "cross_validation_all_languages" in summary:
         print("cross-validation:", summary["cross_validation_all_languages"])
-    print(f"report: {RESULTS / 'summary.json'}")
+    print(f"report: {report_file}")
     return 1 if failed else 0
 
 

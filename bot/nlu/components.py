@@ -46,6 +46,7 @@ from bot.nlu.lexicon import (
     asked_aspects,
     find_entities,
     names_its_own_language,
+    negated_languages,
     only_fillers_beside,
     without_spans,
 )
@@ -198,12 +199,16 @@ class LanguageDetector(_StatelessComponent, EntityExtractorMixin):
         return messages
 
 
-def requested_language(entities: list[dict]) -> str | None:
+def requested_language(entities: list[dict], text: str = "") -> str | None:
     """The language a "can we speak ...?" message asks for, among the languages it names:
     "I don't understand English, write in Romanian" names two, and means Romanian. A
-    resident asking to change language is usually moving away from English, so another
-    language wins over English; among several, the last named (the one asked for)."""
-    named = [e.get("value") for e in entities if e.get("entity") == "spoken_language"
+    language ``text`` negates ("امي لا تتكلم الانجليزية", my mum doesn't speak English) is
+    not asked for. A resident asking to change language is usually moving away from
+    English, so another language wins over English; among several, the last named (the one
+    asked for)."""
+    negated = negated_languages(text, entities) if text else set()
+    named = [e.get("value") for i, e in enumerate(entities)
+             if e.get("entity") == "spoken_language" and i not in negated
              and e.get("value") in configured_languages()]
     if not named:
         return None
@@ -212,6 +217,7 @@ def requested_language(entities: list[dict]) -> str | None:
 
 
 NARROWING_INTENT = "refine_search"
+INTERPRETING_INTENT = "need_interpreting"
 
 
 def only_names_a_language_in_other_words(text: str, entities: list[dict], code: str) -> bool:
@@ -287,12 +293,18 @@ class LanguageRequest(_StatelessComponent):
             if intent.get("confidence", 0.0) < self._config.get("min_confidence", 0.5):
                 continue  # unsure: the reply is the menu, and the resident picks
             entities = message.get(ENTITIES) or []
-            chosen = requested_language(entities)
+            text = message.get(TEXT) or ""
+            chosen = requested_language(entities, text)
+            if chosen is None and any(e.get("entity") == "spoken_language" for e in entities):
+                # every language named is negated: "my mum doesn't speak English", "ma bfham
+                # engleezi" say who needs an interpreter, not what to chat in (it had
+                # switched an Arabic speaker's replies to English)
+                _read_as(message, INTERPRETING_INTENT, intent.get("confidence", 0.0))
+                continue
             metadata = message.get("metadata")
             if chosen and searching(metadata) and (
                     chosen == established_language(metadata)
-                    or only_names_a_language_in_other_words(message.get(TEXT) or "",
-                                                             entities, chosen)):
+                    or only_names_a_language_in_other_words(text, entities, chosen)):
                 # "care vorbește română?" in Romanian, services listed: who speaks it; so is
                 # a bare "Polish" after interpreters are listed ("polski" still switches)
                 _read_as(message, NARROWING_INTENT, intent.get("confidence", 0.0))
@@ -367,7 +379,8 @@ class BareNarrowing(_StatelessComponent):
                 continue
             entities = [e for e in message.get(ENTITIES) or []
                         if e.get("entity") not in LANGUAGE_ENTITIES]
-            if name == CHOOSE_LANGUAGE_INTENT and requested_language(entities):
+            if name == CHOOSE_LANGUAGE_INTENT \
+                    and requested_language(entities, message.get(TEXT) or ""):
                 continue  # a language asked for: LanguageRequest's
             if entities and {e.get("entity") for e in entities} <= set(NARROWING_ENTITIES) \
                     and only_fillers_beside(message.get(TEXT) or "", entities):

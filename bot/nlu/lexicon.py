@@ -67,7 +67,7 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
     merged: dict[str, dict[str, list[str]]] = {}
     for raw in _lexicon_files(directory):
         # value -> words ("asks": what a question asks of a service, not an entity)
-        for entity in ("spoken_language", "access", "ordinal", "open_day", "asks"):
+        for entity in ("spoken_language", "access", "ordinal", "open_day", "asks", "negation"):
             for value, phrases in (raw.get(entity) or {}).items():
                 merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
         # plain lists of words ("council": the council itself, not an entity)
@@ -305,3 +305,43 @@ def asked_aspects(text: str) -> list[str]:
     """What ``text`` asks of a service, among "phone" and "address" (data/lexicon `asks`)."""
     return [aspect for aspect, pattern in _lexicon_tables().get("asks", [])
             if pattern.search(text or "")]
+
+
+# A negation word counts for the nearest language named in its clause, with at most this many
+# words between them: after it in languages that put "not" first ("doesn't speak English",
+# "ما بعرف اقرا انكليزي", "nie mówi po angielsku"), before it in those that put it last
+# ("angrezi nahi aati", "ஆங்கிலம் பேசத் தெரியாது", "Ingiriis ma taqaan").
+NEGATION_WORDS_BETWEEN = {"before_the_name": 2, "after_the_name": 1}
+_CLAUSE_END = re.compile(r"[,.;!?\n،؛؟]")
+
+
+def _words_between(text: str, start: int, end: int) -> int | None:
+    """How many words lie between ``start`` and ``end`` (None if a clause ends there)."""
+    between = text[start:end]
+    return None if _CLAUSE_END.search(between) else len(between.split())
+
+
+def negated_languages(text: str, entities: list[dict]) -> set[int]:
+    """Indexes into ``entities`` of the languages ``text`` negates: "my mum doesn't speak
+    English", "moja mama nie mówi po angielsku", "meri ammi ko angrezi nahi aati" name English
+    as what she does not speak, not as the language to chat in (data/lexicon `negation`).
+    "write in Polish, not English" negates English only."""
+    named = [(i, span) for i, e in enumerate(entities)
+             if e.get("entity") == "spoken_language" and (span := _span(e))]
+    negated: set[int] = set()
+    for side, pattern in _lexicon_tables().get("negation", []):
+        limit = NEGATION_WORDS_BETWEEN.get(side, 0)
+        for match in pattern.finditer(text or ""):
+            gaps = []
+            for i, (start, end) in named:
+                if side == "before_the_name" and match.end() <= start:
+                    gap = _words_between(text, match.end(), start)
+                elif side == "after_the_name" and match.start() >= end:
+                    gap = _words_between(text, end, match.start())
+                else:
+                    continue
+                if gap is not None and gap <= limit:
+                    gaps.append((gap, i))
+            if gaps:
+                negated.add(min(gaps)[1])
+    return negated

@@ -20,6 +20,7 @@ from bot.nlu.components import (
     LanguageDetector,
     LanguageRequest,
     OneServiceQuestion,
+    requested_language,
 )
 from bot.paths import REPO_ROOT
 
@@ -223,3 +224,50 @@ def test_a_bare_language_name_with_services_listed_asks_who_speaks_it(text, code
             "intent": {"name": "choose_language", "confidence": 0.8},
             "metadata": {CONVERSATION_KEY: {"language": "so", "searching": False}}})
         assert LanguageRequest({}).process([outside])[0].get("entities")[-1]["value"] == code
+
+
+@pytest.mark.parametrize("text, chosen", [
+    # the only language named is what someone does not speak: nothing is asked for
+    ("امي لا تتكلم الانجليزية", None), ("moja mama nie mówi po angielsku", None),
+    ("meri ammi ko angrezi nahi aati", None), ("mama mea nu vorbește engleză", None),
+    ("a minha mãe não fala inglês", None), ("hooyaday Ingiriis ma taqaan", None),
+    ("அம்மாவுக்கு ஆங்கிலம் பேசத் தெரியாது", None), ("મમ્મીને અંગ્રેજી નથી આવડતું", None),
+    # English negated, the other language asked for, with or without a comma between
+    ("ma bfham engleezi, e7ki 3arabi", "ar"), ("مجھے انگریزی نہیں آتی اردو میں لکھیں", "ur"),
+    ("write in Polish not English", "pl"), ("not English, Polish please", "pl"),
+    ("nu inteleg engleza scrie in romana", "ro"),
+    ("بیٹی کے لیے انگریزی میں کر دیں، وہ اردو نہیں پڑھ سکتی", "en"),
+    # no negation: asked for, whatever else the message says
+    ("can we speak Polish?", "pl"), ("ممكن نحكي انجليزي؟", "en"),
+    ("Soomaali ma ku hadli kartaa?", "so"), ("Posso falar português no chat?", "pt"),
+])
+def test_a_language_the_message_negates_is_not_the_one_asked_for(text, chosen):
+    """"امي لا تتكلم الانجليزية" (my mum doesn't speak English) switched an Arabic speaker's
+    replies to English: English is what she does not speak. "not" goes with the name after
+    it in English, Arabic, Polish, Portuguese and Romanian, with the name before it in Urdu,
+    Gujarati, Tamil and Somali ("Soomaali ma ...?" asks; "Ingiriis ma taqaan" negates)."""
+    from bot.nlu.lexicon import find_entities
+
+    entities = [e.as_rasa() for e in find_entities(text)]
+    assert requested_language(entities, text) == chosen
+
+
+@pytest.mark.parametrize("text", ["امي لا تتكلم الانجليزية", "meri ammi ko angrezi nahi aati",
+                                  "moja mama nie mówi po angielsku"])
+def test_a_choice_of_only_negated_languages_is_read_as_needing_an_interpreter(text):
+    """The classifier took "my mum doesn't speak English" for a choice of English (0.83-1.0):
+    with every language named negated, it says who needs an interpreter; the reply stays in
+    the message's language (no reply_language entity is added)."""
+    from bot.nlu.lexicon import find_entities
+
+    found = [e.as_rasa() for e in find_entities(text)]
+    message = Message(data={
+        "text": text, "entities": found,
+        "intent": {"name": "choose_language", "confidence": 0.83},
+        "intent_ranking": [{"name": "choose_language", "confidence": 0.83},
+                           {"name": "need_interpreting", "confidence": 0.1}]})
+    parsed = LanguageRequest({}).process([message])[0]
+    assert parsed.get("intent") == {"name": "need_interpreting", "confidence": 0.83}
+    assert [r["name"] for r in parsed.get("intent_ranking")] == \
+        ["need_interpreting", "choose_language"]
+    assert not [e for e in parsed.get("entities") if e["entity"] == "reply_language"]
