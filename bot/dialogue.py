@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from bot.conversation_language import LANGUAGE_ENTITIES
+from bot.directory.access import ACCESS_LABELS
 from bot.directory.hours import DAY_CODES, london_now
 from bot.directory.search import (
     ServiceQuery,
@@ -29,6 +30,7 @@ from bot.i18n.translate import MachineTranslator, translate_services
 from bot.nlu.lexicon import (
     NARROWING_ENTITIES,
     WHEN_ENTITIES,
+    asked_aspects,
     mentions_council,
     only_fillers_beside,
     without_spans,
@@ -423,6 +425,23 @@ def named_elsewhere(sessions: SessionFactory, text: str, entities: list[dict],
         return get_service(session, others[best][0]) if best is not None else None
 
 
+def access_text(service: dict, codes: list[str], lang: str) -> str:
+    """Whether ``service`` has the access features asked about ("does the first one have
+    wheelchair access?"): those the directory records, and for the rest, that it does not
+    say (with the phone number to check before going)."""
+    name, has = service["name"], set(service.get("accessibility") or [])
+    labels = {code: render(f"access.{code}", lang) for code in codes}
+    present = [labels[code] for code in codes if ACCESS_LABELS.get(code) in has]
+    missing = [labels[code] for code in codes if ACCESS_LABELS.get(code) not in has]
+    parts = [render("detail.access_yes", lang, name=name, features=", ".join(present))] \
+        if present else []
+    if missing:
+        parts.append(render("detail.access_unknown", lang, name=name,
+                            features=", ".join(missing)))
+        parts.append(detail_text(service, "phone", lang))
+    return " ".join(parts)
+
+
 def detail_text(service: dict, aspect: str, lang: str) -> str:
     name = service["name"]
     if aspect == "phone":
@@ -490,6 +509,11 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
                                translator)
         return Turn([text_message(render("detail.none_listed", lang))])
     aspect = ASPECT_BY_INTENT.get(intent or "", "phone")
+    # "does the first one have wheelchair access?" asks about its premises, not its address
+    # (bot.nlu.components.OneServiceQuestion reads it as an address question)
+    access_asked = [code for code in dict.fromkeys(entity_values(entities, "access"))
+                    if code in ACCESS_LABELS] \
+        if aspect == "address" and "address" not in asked_aspects(text) else []
     ordinals = [e for e in entities if e.get("entity") == "ordinal"]
     said = [e for e in entities if e.get("entity") not in LANGUAGE_ENTITIES]
     if asked in ASPECT_BY_INTENT.values() and ordinals and only_fillers_beside(text, said):
@@ -523,13 +547,19 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     chosen = picked.services
     if not chosen:
         return Turn([text_message(render("detail.none_listed", lang))])
-    lines = [detail_with_alert(service, aspect, lang) for service in chosen]
+    if access_asked:
+        lines = [access_text(service, access_asked, lang) for service in chosen]
+        aspect = "access"
+    else:
+        lines = [detail_with_alert(service, aspect, lang) for service in chosen]
     if any(s.get("sample_data") for s in chosen):
         lines.append(render("service.sample", lang))
     message = {"text": "\n".join(lines),
                "custom": services_custom(chosen, category, lang, aspect=aspect)}
-    return Turn([message], {"focused_service": chosen[0]["id"] if len(chosen) == 1 else None,
-                            "asked_aspect": aspect})
+    slots = {"focused_service": chosen[0]["id"] if len(chosen) == 1 else None}
+    if aspect in ASPECT_BY_INTENT.values():  # a bare "and the second?" asks it again
+        slots["asked_aspect"] = aspect
+    return Turn([message], slots)
 
 
 def _council_reply(lang: str) -> Turn | None:

@@ -319,6 +319,7 @@ class LanguageRequest(_StatelessComponent):
 
 HOURS_INTENT = "ask_opening_hours"
 ASKED_INTENTS = {"phone": "ask_phone", "address": "ask_address"}
+ACCESS_QUESTION_INTENT = ASKED_INTENTS["address"]
 WHETHER_OPEN = {"ordinal", *WHEN_ENTITIES}  # a listed service's number, and when
 
 
@@ -332,7 +333,9 @@ class OneServiceQuestion(_StatelessComponent):
     with "open now" or "closed now"). So is one that asks for a phone number or an address
     (data/lexicon `asks`) and names a language or a place: "taleefanka kooxda Soomaalida",
     "رقم هاتف المجموعة الصومالية" ask for the Somali group's phone (the classifier had
-    narrowed the list to Somali speakers). Only with the conversation at hand
+    narrowed the list to Somali speakers). "does the first one have wheelchair access?" is
+    read as an address question, which bot.dialogue answers with whether that one has it
+    (it had narrowed the list, and the first one was then another). Only with the conversation at hand
     (bot.conversation_language): without a search going there is no "third one"."""
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -350,6 +353,12 @@ class OneServiceQuestion(_StatelessComponent):
             if "ordinal" in kinds and kinds - {"ordinal"} and kinds <= WHETHER_OPEN \
                     and intent.get("name") == NARROWING_INTENT:
                 _read_as(message, HOURS_INTENT, intent.get("confidence", 0.0))
+                continue
+            # "does the first one have wheelchair access?": about that one's premises
+            # (bot.dialogue answers an address question naming an access need with it)
+            if "ordinal" in kinds and kinds - {"ordinal"} == {"access"} \
+                    and intent.get("name") == NARROWING_INTENT:
+                _read_as(message, ACCESS_QUESTION_INTENT, intent.get("confidence", 0.0))
                 continue
             # "taleefanka kooxda Soomaalida": the Somali group's phone, not Somali speakers
             asked = asked_aspects(message.get(TEXT) or "")

@@ -346,3 +346,50 @@ def test_the_need_being_searched_said_again_with_a_phone_word_is_a_detail_questi
     assert read("need_community_groups", "community_groups") == "ask_phone"
     assert read("need_carers", "community_groups") == "need_carers"
     assert read("refine_search", "community_groups") == "ask_phone"
+
+
+def mental_health_ids(sessions):
+    turn = search_turn("need_mental_health", [], SearchFilters(), "en", sessions)
+    return [s["id"] for m in turn.messages if m.get("custom") for s in m["custom"]["services"]]
+
+
+@pytest.mark.parametrize("text", ["does the first one have wheelchair access?",
+                                  "is the second one wheelchair accessible?",
+                                  "al doilea are acces pentru scaun cu rotile?"])
+def test_whether_a_listed_one_has_an_access_feature_is_asked_of_that_one(text):
+    """"does the first one have wheelchair access?" narrowed the list to services with
+    wheelchair access, and the first of those was another service."""
+    from bot.nlu.components import OneServiceQuestion
+
+    found = entities(text)
+    assert {e["entity"] for e in found} == {"ordinal", "access"}, found
+    data = {"text": text, "entities": found, "metadata": {CONVERSATION_KEY: {"searching": True}},
+            "intent": {"name": "refine_search", "confidence": 0.7}}
+    assert OneServiceQuestion({}).process([Message(data=data)])[0].get("intent")["name"] == \
+        "ask_address"
+    # a bare access need still narrows the list, and nothing changes without one listed
+    for other in ({**data, "text": "wheelchair access?", "entities": entities("wheelchair access?")},
+                  {**data, "metadata": {}}):
+        assert OneServiceQuestion({}).process([Message(data=other)])[0].get(
+            "intent")["name"] == "refine_search"
+
+
+def test_the_access_answer_says_what_the_directory_records_and_what_it_does_not(sessions):
+    ids = mental_health_ids(sessions)[:3]  # Samaritans (nothing recorded), then two with it
+    first = "does the first one have wheelchair access?"
+    turn = detail_turn("ask_address", entities(first), first, ids, "en", sessions,
+                       category="mental_health")
+    text = turn.messages[0]["text"]
+    assert text.startswith("The directory does not say whether Samaritans has wheelchair access")
+    assert "phone 116 123" in text  # to check before going
+    assert turn.messages[0]["custom"]["aspect"] == "access"
+    assert "asked_aspect" not in turn.slots and turn.slots["focused_service"] == ids[0]
+    second = "is the second one wheelchair accessible?"
+    turn = detail_turn("ask_address", entities(second), second, ids, "pl", sessions,
+                       category="mental_health")
+    assert turn.messages[0]["text"].startswith("Finding Rhythms: music and rap course ma: ")
+    assert "dostęp dla wózków" in turn.messages[0]["text"]
+    # an address asked with an access word is still the address
+    address = "what is the address of the first one, is there wheelchair access"
+    turn = detail_turn("ask_address", entities(address), address, ids, "en", sessions)
+    assert turn.messages[0]["custom"]["aspect"] == "address"
