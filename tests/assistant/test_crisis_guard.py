@@ -151,3 +151,21 @@ def test_requests_in_those_languages_are_not_a_crisis():
     for text in ("मुझे अपनी माँ के लिए दुभाषिया चाहिए", "мне нужен переводчик для мамы",
                  "Ho bisogno di un interprete per mia madre", "Annem için tercüman lazım"):
         assert detect_crisis(text) is None, text
+
+
+def test_every_language_we_answer_has_a_crisis_lexicon():
+    """The README promised a crisis lexicon for each of the eleven machine-translated
+    languages, and Spanish and French had none: the classifier, with no data in them, was
+    all that stood between "quiero morir" and a list of services."""
+    from bot.i18n.languages import configured_languages
+
+    have = {lexicon.language for lexicon in load_lexicons()}
+    assert set(configured_languages()) - have == set()
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("quiero morir", "es"), ("me quiero matar", "es"), ("ya no quiero vivir", "es"),
+    ("je veux mourir", "fr"), ("je vais me tuer", "fr"), ("je ne veux plus vivre", "fr"),
+])
+def test_spanish_and_french_crisis_phrases_are_caught(text, lang):
+    assert detect_crisis(text).language == lang
