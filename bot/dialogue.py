@@ -285,6 +285,7 @@ def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
 # --- questions about services already listed -------------------------------------------------
 
 ASPECT_BY_INTENT = {"ask_phone": "phone", "ask_opening_hours": "hours", "ask_address": "address"}
+ACCESS_ASKED = "access:"  # slot asked_aspect after "does the first one have wheelchair access?"
 _STOPWORDS = {"the", "and", "for", "harrow", "service", "services", "support", "centre", "of",
               "with", "council", "help", "group", "team", "what", "their", "there", "where"}
 
@@ -516,8 +517,12 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
         if aspect == "address" and "address" not in asked_aspects(text) else []
     ordinals = [e for e in entities if e.get("entity") == "ordinal"]
     said = [e for e in entities if e.get("entity") not in LANGUAGE_ENTITIES]
-    if asked in ASPECT_BY_INTENT.values() and ordinals and only_fillers_beside(text, said):
-        aspect = asked
+    if ordinals and only_fillers_beside(text, said):  # a bare "and the second?"
+        if asked in ASPECT_BY_INTENT.values():
+            aspect = asked
+        elif (asked or "").startswith(ACCESS_ASKED):
+            access_asked = [code for code in asked[len(ACCESS_ASKED):].split(",")
+                            if code in ACCESS_LABELS]
     if services is None:
         return Turn([directory_error_message(lang)])
     beyond = ordinal_beyond_the_list(services, entities, text) if services else None
@@ -556,10 +561,10 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
         lines.append(render("service.sample", lang))
     message = {"text": "\n".join(lines),
                "custom": services_custom(chosen, category, lang, aspect=aspect)}
-    slots = {"focused_service": chosen[0]["id"] if len(chosen) == 1 else None}
-    if aspect in ASPECT_BY_INTENT.values():  # a bare "and the second?" asks it again
-        slots["asked_aspect"] = aspect
-    return Turn([message], slots)
+    # a bare "and the second?" then asks it again
+    asked_now = ACCESS_ASKED + ",".join(access_asked) if access_asked else aspect
+    return Turn([message], {"focused_service": chosen[0]["id"] if len(chosen) == 1 else None,
+                            "asked_aspect": asked_now})
 
 
 def _council_reply(lang: str) -> Turn | None:

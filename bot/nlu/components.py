@@ -45,8 +45,8 @@ from bot.nlu.lexicon import (
     WHEN_ENTITIES,
     asked_aspects,
     find_entities,
+    languages_not_asked_for,
     names_its_own_language,
-    negated_languages,
     only_fillers_beside,
     without_spans,
 )
@@ -206,7 +206,7 @@ def requested_language(entities: list[dict], text: str = "") -> str | None:
     not asked for. A resident asking to change language is usually moving away from
     English, so another language wins over English; among several, the last named (the one
     asked for)."""
-    negated = negated_languages(text, entities) if text else set()
+    negated = languages_not_asked_for(text, entities) if text else set()
     named = [e.get("value") for i, e in enumerate(entities)
              if e.get("entity") == "spoken_language" and i not in negated
              and e.get("value") in configured_languages()]

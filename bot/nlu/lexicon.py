@@ -67,7 +67,8 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
     merged: dict[str, dict[str, list[str]]] = {}
     for raw in _lexicon_files(directory):
         # value -> words ("asks": what a question asks of a service, not an entity)
-        for entity in ("spoken_language", "access", "ordinal", "open_day", "asks", "negation"):
+        for entity in ("spoken_language", "access", "ordinal", "open_day", "asks", "negation",
+                       "copula"):
             for value, phrases in (raw.get(entity) or {}).items():
                 merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
         # plain lists of words ("council": the council itself, not an entity)
@@ -321,11 +322,13 @@ def _words_between(text: str, start: int, end: int) -> int | None:
     return None if _CLAUSE_END.search(between) else len(between.split())
 
 
-def negated_languages(text: str, entities: list[dict]) -> set[int]:
-    """Indexes into ``entities`` of the languages ``text`` negates: "my mum doesn't speak
-    English", "moja mama nie mówi po angielsku", "meri ammi ko angrezi nahi aati" name English
-    as what she does not speak, not as the language to chat in (data/lexicon `negation`).
-    "write in Polish, not English" negates English only."""
+def languages_not_asked_for(text: str, entities: list[dict]) -> set[int]:
+    """Indexes into ``entities`` of the languages ``text`` names without asking for them:
+    negated ("my mum doesn't speak English", "moja mama nie mówi po angielsku", "meri ammi
+    ko angrezi nahi aati" name English as what she does not speak; data/lexicon `negation`;
+    "write in Polish, not English" negates English only), or a person's nationality ("my mum
+    is Romanian", "he's Polish"; data/lexicon `copula`, straight before the name, with a
+    word before it: "is Polish ok?" still asks)."""
     named = [(i, span) for i, e in enumerate(entities)
              if e.get("entity") == "spoken_language" and (span := _span(e))]
     negated: set[int] = set()
@@ -344,4 +347,10 @@ def negated_languages(text: str, entities: list[dict]) -> set[int]:
                     gaps.append((gap, i))
             if gaps:
                 negated.add(min(gaps)[1])
+    for where, pattern in _lexicon_tables().get("copula", []):
+        for match in pattern.finditer(text or ""):
+            if where == "after_a_word" and not text[:match.start()].strip():
+                continue  # "is Polish ok?": a question, which may ask
+            negated.update(i for i, (start, _) in named
+                           if start >= match.end() and _words_between(text, match.end(), start) == 0)
     return negated

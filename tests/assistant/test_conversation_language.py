@@ -237,6 +237,10 @@ def test_a_bare_language_name_with_services_listed_asks_who_speaks_it(text, code
     ("write in Polish not English", "pl"), ("not English, Polish please", "pl"),
     ("nu inteleg engleza scrie in romana", "ro"),
     ("بیٹی کے لیے انگریزی میں کر دیں، وہ اردو نہیں پڑھ سکتی", "en"),
+    # a person's nationality is who they are, not the language asked for
+    ("my mum is Romanian", None), ("he's Polish", None), ("a minha mãe é polaca", None),
+    ("he is Polish and doesn't speak English", None), ("hooyaday waa Soomaali", None),
+    ("is Polish ok?", "pl"), ("I'm Romanian", "ro"), ("my parents are Somali, I'm Somali", "so"),
     # no negation: asked for, whatever else the message says
     ("can we speak Polish?", "pl"), ("ممكن نحكي انجليزي؟", "en"),
     ("Soomaali ma ku hadli kartaa?", "so"), ("Posso falar português no chat?", "pt"),
@@ -253,10 +257,12 @@ def test_a_language_the_message_negates_is_not_the_one_asked_for(text, chosen):
 
 
 @pytest.mark.parametrize("text", ["امي لا تتكلم الانجليزية", "meri ammi ko angrezi nahi aati",
-                                  "moja mama nie mówi po angielsku"])
-def test_a_choice_of_only_negated_languages_is_read_as_needing_an_interpreter(text):
+                                  "moja mama nie mówi po angielsku", "my mum is Romanian",
+                                  "he is Polish and doesn't speak English"])
+def test_a_choice_of_only_languages_not_asked_for_is_read_as_needing_an_interpreter(text):
     """The classifier took "my mum doesn't speak English" for a choice of English (0.83-1.0):
-    with every language named negated, it says who needs an interpreter; the reply stays in
+    with every language named negated (or a nationality: "he is Polish and doesn't speak
+    English"), it says who needs an interpreter; the reply stays in
     the message's language (no reply_language entity is added)."""
     from bot.nlu.lexicon import find_entities
 

@@ -383,7 +383,13 @@ def test_the_access_answer_says_what_the_directory_records_and_what_it_does_not(
     assert text.startswith("The directory does not say whether Samaritans has wheelchair access")
     assert "phone 116 123" in text  # to check before going
     assert turn.messages[0]["custom"]["aspect"] == "access"
-    assert "asked_aspect" not in turn.slots and turn.slots["focused_service"] == ids[0]
+    assert turn.slots == {"focused_service": ids[0], "asked_aspect": "access:wheelchair"}
+    # a bare "and the second?" then asks the same of the second
+    bare = "and the second?"
+    turn = detail_turn("ask_phone", entities(bare), bare, ids, "en", sessions,
+                       asked="access:wheelchair")
+    assert turn.messages[0]["text"].startswith(
+        "Finding Rhythms: music and rap course has wheelchair access.\n")
     second = "is the second one wheelchair accessible?"
     turn = detail_turn("ask_address", entities(second), second, ids, "pl", sessions,
                        category="mental_health")
