@@ -46,6 +46,7 @@ from bot.nlu.lexicon import (
     asked_aspects,
     find_entities,
     languages_not_asked_for,
+    mentions_learning,
     names_its_own_language,
     only_fillers_beside,
     without_spans,
@@ -218,6 +219,7 @@ def requested_language(entities: list[dict], text: str = "") -> str | None:
 
 NARROWING_INTENT = "refine_search"
 INTERPRETING_INTENT = "need_interpreting"
+PRACTISING_INTENT = "need_conversation_cafe"
 
 
 def only_names_a_language_in_other_words(text: str, entities: list[dict], code: str) -> bool:
@@ -300,6 +302,11 @@ class LanguageRequest(_StatelessComponent):
                 # engleezi" say who needs an interpreter, not what to chat in (it had
                 # switched an Arabic speaker's replies to English)
                 _read_as(message, INTERPRETING_INTENT, intent.get("confidence", 0.0))
+                continue
+            if chosen == "en" and mentions_learning(text):
+                # "I want to practise my English", "chcę poćwiczyć angielski": a Conversation
+                # Café (the Polish speaker had been answered in English from then on)
+                _read_as(message, PRACTISING_INTENT, intent.get("confidence", 0.0))
                 continue
             metadata = message.get("metadata")
             if chosen and searching(metadata) and (

@@ -72,7 +72,7 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
             for value, phrases in (raw.get(entity) or {}).items():
                 merged.setdefault(entity, {}).setdefault(str(value), []).extend(map(str, phrases))
         # plain lists of words ("council": the council itself, not an entity)
-        for entity in ("open_now", "council"):
+        for entity in ("open_now", "council", "learning"):
             merged.setdefault(entity, {}).setdefault("true", []).extend(
                 map(str, raw.get(entity) or []))
     return {entity: [(value, _phrase_pattern(phrases))
@@ -300,6 +300,12 @@ def mentions_council(text: str) -> bool:
     """Whether ``text`` names the council itself ("the council's phone number", "numărul
     primăriei", "رقم البلدية")."""
     return any(pattern.search(text or "") for _, pattern in _lexicon_tables().get("council", []))
+
+
+def mentions_learning(text: str) -> bool:
+    """Whether ``text`` speaks of practising or learning ("practise", "poćwiczyć", "اتمرن",
+    "seekhna"; data/lexicon `learning`)."""
+    return any(pattern.search(text or "") for _, pattern in _lexicon_tables().get("learning", []))
 
 
 def asked_aspects(text: str) -> list[str]:

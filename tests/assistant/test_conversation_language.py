@@ -277,3 +277,23 @@ def test_a_choice_of_only_languages_not_asked_for_is_read_as_needing_an_interpre
     assert [r["name"] for r in parsed.get("intent_ranking")] == \
         ["need_interpreting", "choose_language"]
     assert not [e for e in parsed.get("entities") if e["entity"] == "reply_language"]
+
+
+@pytest.mark.parametrize("text, practising", [
+    ("I want to practise my English", True), ("chcę poćwiczyć angielski", True),
+    ("بدي مكان اتمرن فيه عالانجليزي", True), ("angrezi seekhna chahti hoon", True),
+    ("can we speak English?", False), ("switch to English please", False),
+    ("vreau să învăț română", False),  # not English: a choice as before
+])
+def test_practising_english_is_a_conversation_cafe_not_a_choice_of_english(text, practising):
+    """The classifier took "chcę poćwiczyć angielski" (I want to practise English) for a
+    choice of English (0.92), and the Polish speaker was answered in English from then on."""
+    from bot.nlu.lexicon import find_entities
+
+    message = Message(data={
+        "text": text, "entities": [e.as_rasa() for e in find_entities(text)],
+        "intent": {"name": "choose_language", "confidence": 0.9},
+        "intent_ranking": [{"name": "choose_language", "confidence": 0.9}]})
+    parsed = LanguageRequest({}).process([message])[0]
+    assert (parsed.get("intent")["name"] == "need_conversation_cafe") is practising
+    assert any(e["entity"] == "reply_language" for e in parsed.get("entities")) is not practising
