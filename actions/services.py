@@ -10,10 +10,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import help_flow
+from bot.conversation_language import chose_language
 from bot.dialogue import (
     Turn,
     detail_turn,
     filters_from_slots,
+    list_again_turn,
     need_behind_crisis,
     search_turn,
     translated_turn,
@@ -86,6 +88,22 @@ class ActionServiceDetail(Action):
             tracker.get_slot("focused_service"), tracker.get_slot("category"),
             filters_from_slots(tracker.slots), TRANSLATOR, tracker.get_slot("asked_aspect"),
             message.get("intent_ranking") or [])
+        return _send(turn, dispatcher)
+
+
+class ActionListAgain(Action):
+    """After a language chosen mid-search ("can we speak Polish?"): the list again, in it."""
+
+    def name(self) -> str:
+        return "action_list_again"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        if not chose_language(tracker.latest_message.get("entities")):
+            return []
+        lang = _language(tracker)
+        turn = await _in_language(lang, list_again_turn, tracker.get_slot("listed_services") or [],
+                                  filters_from_slots(tracker.slots), lang, _sessions, TRANSLATOR)
         return _send(turn, dispatcher)
 
 

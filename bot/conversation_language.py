@@ -34,6 +34,13 @@ LANGUAGE_ENTITIES = frozenset({REPLY_LANGUAGE_ENTITY, MESSAGE_LANGUAGE_ENTITY})
 CHOICE_EXTRACTORS = ("LanguageRequest", "RegexMessageHandler")
 
 
+def chose_language(entities: list[dict] | None) -> bool:
+    """Whether a message's entities choose the reply language ("can we speak Urdu?", a
+    language button), rather than carry a detection."""
+    return any(e.get("entity") == REPLY_LANGUAGE_ENTITY and e.get("extractor") in CHOICE_EXTRACTORS
+               for e in entities or [])
+
+
 def _chosen_explicitly(event: Any) -> bool:
     """Whether this user message set the conversation's language by an explicit choice."""
     entities = [e for e in getattr(event, "entities", None) or []

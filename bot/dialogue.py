@@ -259,6 +259,17 @@ def search_turn(intent: str | None, entities: list[dict], previous: SearchFilter
                          lang, notes)
 
 
+def list_again_turn(listed_ids: list[str], filters: SearchFilters, lang: str,
+                    sessions: SessionFactory,
+                    translator: MachineTranslator | None = None) -> Turn:
+    """The services listed, shown again in ``lang`` after the resident chose it mid-search
+    ("can we speak Polish?" after an English list): the same search, nothing added; nothing
+    when nothing is listed."""
+    if not listed_ids or filters.category is None:
+        return Turn([])
+    return search_turn("refine_search", [], filters, lang, sessions, translator)
+
+
 def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
     messages = list(notes)
     wished = filters.phrase(lang)

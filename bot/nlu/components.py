@@ -292,17 +292,18 @@ class LanguageRequest(_StatelessComponent):
             intent = message.get(INTENT) or {}
             if intent.get("name") != CHOOSE_LANGUAGE_INTENT:
                 continue
-            if intent.get("confidence", 0.0) < self._config.get("min_confidence", 0.5):
-                continue  # unsure: the reply is the menu, and the resident picks
             entities = message.get(ENTITIES) or []
             text = message.get(TEXT) or ""
             chosen = requested_language(entities, text)
             if chosen is None and any(e.get("entity") == "spoken_language" for e in entities):
-                # every language named is negated: "my mum doesn't speak English", "ma bfham
-                # engleezi" say who needs an interpreter, not what to chat in (it had
-                # switched an Arabic speaker's replies to English)
+                # every language named is negated or a nationality: "my mum doesn't speak
+                # English", "ma bfham engleezi" say who needs an interpreter, not what to chat
+                # in (it had switched an Arabic speaker's replies to English), however sure
+                # the classifier is ("mój mąż nie mówi po angielsku" had got the menu)
                 _read_as(message, INTERPRETING_INTENT, intent.get("confidence", 0.0))
                 continue
+            if intent.get("confidence", 0.0) < self._config.get("min_confidence", 0.5):
+                continue  # unsure: the reply is the menu, and the resident picks
             if chosen == "en" and mentions_learning(text):
                 # "I want to practise my English", "chcę poćwiczyć angielski": a Conversation
                 # Café (the Polish speaker had been answered in English from then on)
@@ -363,8 +364,7 @@ class OneServiceQuestion(_StatelessComponent):
                 continue
             # "does the first one have wheelchair access?": about that one's premises
             # (bot.dialogue answers an address question naming an access need with it)
-            if "ordinal" in kinds and kinds - {"ordinal"} == {"access"} \
-                    and intent.get("name") == NARROWING_INTENT:
+            if "ordinal" in kinds and kinds - {"ordinal"} == {"access"}:
                 _read_as(message, ACCESS_QUESTION_INTENT, intent.get("confidence", 0.0))
                 continue
             # "taleefanka kooxda Soomaalida": the Somali group's phone, not Somali speakers

@@ -4,7 +4,12 @@ import asyncio
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import ActionAfterCrisis, ActionFindServices, ActionServiceDetail
+from actions.services import (
+    ActionAfterCrisis,
+    ActionFindServices,
+    ActionListAgain,
+    ActionServiceDetail,
+)
 from bot.nlu.lexicon import find_entities
 
 
@@ -110,3 +115,36 @@ def test_after_crisis_says_nothing_more_without_a_need(directory_env):
     dispatcher = CollectingDispatcher()
     assert run(ActionAfterCrisis(), dispatcher, crisis) == []
     assert dispatcher.messages == []
+
+
+def test_a_language_chosen_mid_search_shows_the_list_again_in_it(directory_env):
+    """"can we speak Polish?" after an English list got only "from now on I'll write in
+    Polish": the resident had to ask for the services again."""
+    listing = CollectingDispatcher()
+    listed = slot_events(run(ActionFindServices(), listing,
+                             tracker("any carers support in Pinner", "need_carers")))
+    chosen = {"entity": "reply_language", "value": "pl", "extractor": "LanguageRequest"}
+    asked = Tracker(sender_id="resident-1", slots={**listed, "language": "pl"},
+                    latest_message={"text": "can we speak Polish?",
+                                    "intent": {"name": "choose_language", "confidence": 0.99},
+                                    "entities": [{"entity": "spoken_language", "value": "pl"},
+                                                 chosen]},
+                    events=[], paused=False, followup_action=None, active_loop={},
+                    latest_action_name="utter_language_menu")
+    again = CollectingDispatcher()
+    events = run(ActionListAgain(), again, asked)
+    custom = again.messages[0]["custom"]
+    assert custom["language"] == "pl" and custom["category"] == "carers"
+    assert [s["id"] for s in custom["services"]] == listed["listed_services"]
+    assert slot_events(events)["spoken_language"] is None  # "Polish" named no wish
+    # nothing listed, or the language only detected: nothing more is said
+    for slots, entities in (({"language": "pl"}, [chosen]),
+                            ({**listed, "language": "pl"},
+                             [{**chosen, "extractor": "LanguageDetector"}])):
+        quiet = CollectingDispatcher()
+        bare = Tracker(sender_id="resident-1", slots=slots,
+                       latest_message={"text": "polski", "entities": entities,
+                                       "intent": {"name": "choose_language"}},
+                       events=[], paused=False, followup_action=None, active_loop={},
+                       latest_action_name="utter_language_menu")
+        assert run(ActionListAgain(), quiet, bare) == [] and quiet.messages == []

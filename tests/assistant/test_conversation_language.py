@@ -297,3 +297,17 @@ def test_practising_english_is_a_conversation_cafe_not_a_choice_of_english(text,
     parsed = LanguageRequest({}).process([message])[0]
     assert (parsed.get("intent")["name"] == "need_conversation_cafe") is practising
     assert any(e["entity"] == "reply_language" for e in parsed.get("entities")) is not practising
+
+
+def test_a_negated_language_is_read_as_interpreting_however_unsure_the_classifier():
+    """"mój mąż nie mówi po angielsku" scored below 0.5 for choose_language and got the
+    language menu; the need (an interpreter) was lost."""
+    from bot.nlu.lexicon import find_entities
+
+    text = "mój mąż nie mówi po angielsku"
+    message = Message(data={
+        "text": text, "entities": [e.as_rasa() for e in find_entities(text)],
+        "intent": {"name": "choose_language", "confidence": 0.31},
+        "intent_ranking": [{"name": "choose_language", "confidence": 0.31}]})
+    assert LanguageRequest({}).process([message])[0].get("intent")["name"] == \
+        "need_interpreting"

@@ -355,7 +355,10 @@ def mental_health_ids(sessions):
 
 @pytest.mark.parametrize("text", ["does the first one have wheelchair access?",
                                   "is the second one wheelchair accessible?",
-                                  "al doilea are acces pentru scaun cu rotile?"])
+                                  "is the second one accessible for wheelchairs?",
+                                  "al doilea are acces pentru scaun cu rotile?",
+                                  "a segunda tem lacete de indução?",
+                                  "midka labaad ma leeyahay gelitaan kursiga curyaamiinta?"])
 def test_whether_a_listed_one_has_an_access_feature_is_asked_of_that_one(text):
     """"does the first one have wheelchair access?" narrowed the list to services with
     wheelchair access, and the first of those was another service."""
@@ -366,6 +369,11 @@ def test_whether_a_listed_one_has_an_access_feature_is_asked_of_that_one(text):
     data = {"text": text, "entities": found, "metadata": {CONVERSATION_KEY: {"searching": True}},
             "intent": {"name": "refine_search", "confidence": 0.7}}
     assert OneServiceQuestion({}).process([Message(data=data)])[0].get("intent")["name"] == \
+        "ask_address"
+    # also when the classifier re-read the need being searched (Portuguese, probe)
+    again = {**data, "intent": {"name": "need_care_assessment", "confidence": 0.6},
+             "metadata": {CONVERSATION_KEY: {"searching": True, "category": "care_assessment"}}}
+    assert OneServiceQuestion({}).process([Message(data=again)])[0].get("intent")["name"] == \
         "ask_address"
     # a bare access need still narrows the list, and nothing changes without one listed
     for other in ({**data, "text": "wheelchair access?", "entities": entities("wheelchair access?")},
@@ -389,7 +397,7 @@ def test_the_access_answer_says_what_the_directory_records_and_what_it_does_not(
     turn = detail_turn("ask_phone", entities(bare), bare, ids, "en", sessions,
                        asked="access:wheelchair")
     assert turn.messages[0]["text"].startswith(
-        "Finding Rhythms: music and rap course has wheelchair access.\n")
+        "Finding Rhythms: music and rap course has: wheelchair access.\n")
     second = "is the second one wheelchair accessible?"
     turn = detail_turn("ask_address", entities(second), second, ids, "pl", sessions,
                        category="mental_health")
