@@ -295,7 +295,8 @@ class LanguageRequest(_StatelessComponent):
             entities = message.get(ENTITIES) or []
             text = message.get(TEXT) or ""
             chosen = requested_language(entities, text)
-            if chosen is None and any(e.get("entity") == "spoken_language" for e in entities):
+            named = {i for i, e in enumerate(entities) if e.get("entity") == "spoken_language"}
+            if named and named <= languages_not_asked_for(text, entities):
                 # every language named is negated or a nationality: "my mum doesn't speak
                 # English", "ma bfham engleezi" say who needs an interpreter, not what to chat
                 # in (it had switched an Arabic speaker's replies to English), however sure

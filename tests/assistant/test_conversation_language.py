@@ -311,3 +311,19 @@ def test_a_negated_language_is_read_as_interpreting_however_unsure_the_classifie
         "intent_ranking": [{"name": "choose_language", "confidence": 0.31}]})
     assert LanguageRequest({}).process([message])[0].get("intent")["name"] == \
         "need_interpreting"
+
+
+def test_a_language_we_do_not_answer_in_asked_for_still_gets_the_menu():
+    """Only languages the message negates (or someone's nationality) make it an
+    interpreting need: "can we speak Kurdish?" names one we do not answer in, and gets the
+    menu as before."""
+    from bot.nlu.lexicon import find_entities
+
+    text = "can we speak Kurdish?"
+    message = Message(data={
+        "text": text, "entities": [e.as_rasa() for e in find_entities(text)],
+        "intent": {"name": "choose_language", "confidence": 0.9},
+        "intent_ranking": [{"name": "choose_language", "confidence": 0.9}]})
+    parsed = LanguageRequest({}).process([message])[0]
+    assert parsed.get("intent")["name"] == "choose_language"
+    assert not [e for e in parsed.get("entities") if e["entity"] == "reply_language"]
