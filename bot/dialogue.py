@@ -23,6 +23,7 @@ from bot.directory.search import (
     active_service_names,
     find_services,
     get_service,
+    opens_on_days,
 )
 from bot.i18n.catalog import render, tagged_with_language
 from bot.i18n.detect import word_count
@@ -478,6 +479,25 @@ def detail_text(service: dict, aspect: str, lang: str) -> str:
            f"{render('detail.map', lang, url=map_url(service))}"
 
 
+def day_text(sessions: SessionFactory, service: dict, days: tuple[str, ...], lang: str) -> str:
+    """Whether ``service`` opens on the days asked about ("is the second one open on
+    Saturday?"): its hours alone left the resident to work it out, in English day names
+    when they could not be translated. Empty if the directory cannot be read."""
+    try:
+        with sessions() as session:
+            opens = opens_on_days(session, service["id"], days)
+    except Exception:
+        logger.exception("directory lookup failed")
+        return ""
+    join = render("filter.day_or", lang).join
+    parts = []
+    for key, wanted in (("detail.opens_on", True), ("detail.not_open_on", False)):
+        named = [render(f"weekday.{code}", lang) for code in days if opens.get(code) is wanted]
+        if named:
+            parts.append(render(key, lang, name=service["name"], days=join(named)))
+    return " ".join(parts)
+
+
 def detail_with_alert(service: dict, aspect: str, lang: str) -> str:
     """``detail_text``, then the service's alert ("not running yet") before anyone sets off."""
     text = detail_text(service, aspect, lang)
@@ -568,6 +588,10 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
         aspect = "access"
     else:
         lines = [detail_with_alert(service, aspect, lang) for service in chosen]
+        days = open_days_named(entities) if aspect == "hours" else ()
+        if days:
+            lines = [" ".join(filter(None, (line, day_text(sessions, service, days, lang))))
+                     for line, service in zip(lines, chosen)]
     if any(s.get("sample_data") for s in chosen):
         lines.append(render("service.sample", lang))
     message = {"text": "\n".join(lines),

@@ -25,6 +25,7 @@ ORM objects: a search is 10 small prebuilt queries whatever the number of servic
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -426,6 +427,21 @@ def get_service(
     if entry is None or (active_only and entry.row.status != ACTIVE):
         return None
     return _to_dict(_match(entry, None, moment), moment)
+
+
+def opens_on_days(session: Session, service_id: str, days: Iterable[str],
+                  now: datetime | None = None) -> dict[str, bool]:
+    """For each day code (``SA``), whether the service opens on the next such London date,
+    today included ("is the second one open on Saturday?"); unknown hours never open. Empty
+    for an unknown service."""
+    moment = _now(now)
+    entry = _load(session, [service_id]).get(service_id)
+    if entry is None:
+        return {}
+    schedules = _match(entry, None, moment).schedules
+    today = moment.astimezone(LONDON).date()
+    return {code: opens_on(schedules, next_date_on(DAY_CODES.index(code), today))
+            for code in days if code in DAY_CODES}
 
 
 def active_service_names(session: Session) -> list[tuple[str, str]]:

@@ -407,3 +407,25 @@ def test_the_access_answer_says_what_the_directory_records_and_what_it_does_not(
     address = "what is the address of the first one, is there wheelchair access"
     turn = detail_turn("ask_address", entities(address), address, ids, "en", sessions)
     assert turn.messages[0]["custom"]["aspect"] == "address"
+
+
+def test_whether_one_listed_service_opens_on_a_day_is_said_in_words(sessions):
+    """"is the second one open on Saturday?" got the service's hours alone (English day
+    names when they could not be translated): now also whether it opens then."""
+    from bot.directory.search import opens_on_days
+
+    ids = listed_ids(sessions, [POLISH_CLUB])
+    with sessions() as session:
+        opens = opens_on_days(session, ids[0], ("SA", "MO"))
+    assert opens == {"SA": True, "MO": False}
+    text = "is it open on Saturday and Monday?"
+    turn = detail_turn("ask_opening_hours", entities(text), text, ids, "en", sessions)
+    line = turn.messages[0]["text"].split("\n")[0]
+    assert line.endswith(f"{POLISH_CLUB} opens on Saturdays. "
+                         f"{POLISH_CLUB} does not open on Mondays.")
+    plain = "when is it open?"
+    assert "opens on" not in detail_turn("ask_opening_hours", entities(plain), plain, ids,
+                                         "en", sessions).messages[0]["text"]
+    polish = "czy jest otwarte w sobotę?"
+    assert "otwarte w soboty" in detail_turn("ask_opening_hours", entities(polish), polish,
+                                             ids, "pl", sessions).messages[0]["text"]
