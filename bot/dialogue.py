@@ -498,9 +498,10 @@ def day_text(sessions: SessionFactory, service: dict, days: tuple[str, ...], lan
     return " ".join(parts)
 
 
-def detail_with_alert(service: dict, aspect: str, lang: str) -> str:
-    """``detail_text``, then the service's alert ("not running yet") before anyone sets off."""
-    text = detail_text(service, aspect, lang)
+def detail_with_alert(service: dict, aspect: str, lang: str, also: str = "") -> str:
+    """``detail_text`` (and ``also``, more about the same), then the service's alert ("not
+    running yet") before anyone sets off."""
+    text = " ".join(filter(None, (detail_text(service, aspect, lang), also)))
     if service.get("note"):
         text += " " + render("service.note", lang, value=service["note"])
     return text
@@ -587,11 +588,10 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
         lines = [access_text(service, access_asked, lang) for service in chosen]
         aspect = "access"
     else:
-        lines = [detail_with_alert(service, aspect, lang) for service in chosen]
         days = open_days_named(entities) if aspect == "hours" else ()
-        if days:
-            lines = [" ".join(filter(None, (line, day_text(sessions, service, days, lang))))
-                     for line, service in zip(lines, chosen)]
+        lines = [detail_with_alert(service, aspect, lang,
+                                   day_text(sessions, service, days, lang) if days else "")
+                 for service in chosen]
     if any(s.get("sample_data") for s in chosen):
         lines.append(render("service.sample", lang))
     message = {"text": "\n".join(lines),
