@@ -296,6 +296,13 @@ class LanguageRequest(_StatelessComponent):
             text = message.get(TEXT) or ""
             chosen = requested_language(entities, text)
             named = {i for i, e in enumerate(entities) if e.get("entity") == "spoken_language"}
+            if any(entities[i].get("value") == "en" for i in named) and mentions_learning(text) \
+                    and chosen in (None, "en"):
+                # "I want to practise my English", "chcę poćwiczyć angielski": a Conversation
+                # Café (the Polish speaker had been answered in English from then on; an
+                # unsure "مجھے انگلش سیکھنی ہے ... پریکٹس" had got the menu)
+                _read_as(message, PRACTISING_INTENT, intent.get("confidence", 0.0))
+                continue
             if named and named <= languages_not_asked_for(text, entities):
                 # every language named is negated or a nationality: "my mum doesn't speak
                 # English", "ma bfham engleezi" say who needs an interpreter, not what to chat
@@ -305,11 +312,6 @@ class LanguageRequest(_StatelessComponent):
                 continue
             if intent.get("confidence", 0.0) < self._config.get("min_confidence", 0.5):
                 continue  # unsure: the reply is the menu, and the resident picks
-            if chosen == "en" and mentions_learning(text):
-                # "I want to practise my English", "chcę poćwiczyć angielski": a Conversation
-                # Café (the Polish speaker had been answered in English from then on)
-                _read_as(message, PRACTISING_INTENT, intent.get("confidence", 0.0))
-                continue
             metadata = message.get("metadata")
             if chosen and searching(metadata) and (
                     chosen == established_language(metadata)

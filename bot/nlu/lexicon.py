@@ -334,7 +334,8 @@ def languages_not_asked_for(text: str, entities: list[dict]) -> set[int]:
     ko angrezi nahi aati" name English as what she does not speak; data/lexicon `negation`;
     "write in Polish, not English" negates English only), or a person's nationality ("my mum
     is Romanian", "he's Polish"; data/lexicon `copula`, straight before the name, with a
-    word before it: "is Polish ok?" still asks)."""
+    word before it: "is Polish ok?" still asks), or one's own skill in it ("my Portuguese
+    is not very good, English please")."""
     named = [(i, span) for i, e in enumerate(entities)
              if e.get("entity") == "spoken_language" and (span := _span(e))]
     negated: set[int] = set()
@@ -357,6 +358,7 @@ def languages_not_asked_for(text: str, entities: list[dict]) -> set[int]:
         for match in pattern.finditer(text or ""):
             if where == "after_a_word" and not text[:match.start()].strip():
                 continue  # "is Polish ok?": a question, which may ask
+            # "before_a_skill": "my Polish is bad, English please" (one's own Polish)
             negated.update(i for i, (start, _) in named
                            if start >= match.end() and _words_between(text, match.end(), start) == 0)
     return negated

@@ -241,6 +241,9 @@ def test_a_bare_language_name_with_services_listed_asks_who_speaks_it(text, code
     ("my mum is Romanian", None), ("he's Polish", None), ("a minha mãe é polaca", None),
     ("he is Polish and doesn't speak English", None), ("hooyaday waa Soomaali", None),
     ("is Polish ok?", "pl"), ("I'm Romanian", "ro"), ("my parents are Somali, I'm Somali", "so"),
+    # one's own skill in a language is not asking for it (probe: switched to Portuguese)
+    ("can you speak english please, my portuguese is not very good", "en"),
+    ("my polish is bad, english please", "en"), ("meri angrezi kamzor hai, urdu mein likhein", "ur"),
     # no negation: asked for, whatever else the message says
     ("can we speak Polish?", "pl"), ("ممكن نحكي انجليزي؟", "en"),
     ("Soomaali ma ku hadli kartaa?", "so"), ("Posso falar português no chat?", "pt"),
@@ -281,6 +284,7 @@ def test_a_choice_of_only_languages_not_asked_for_is_read_as_needing_an_interpre
 
 @pytest.mark.parametrize("text, practising", [
     ("I want to practise my English", True), ("chcę poćwiczyć angielski", True),
+    ("I want to improve my English", True),
     ("بدي مكان اتمرن فيه عالانجليزي", True), ("angrezi seekhna chahti hoon", True),
     ("can we speak English?", False), ("switch to English please", False),
     ("vreau să învăț română", False),  # not English: a choice as before
@@ -327,3 +331,17 @@ def test_a_language_we_do_not_answer_in_asked_for_still_gets_the_menu():
     parsed = LanguageRequest({}).process([message])[0]
     assert parsed.get("intent")["name"] == "choose_language"
     assert not [e for e in parsed.get("entities") if e["entity"] == "reply_language"]
+
+
+def test_practising_english_is_a_conversation_cafe_however_unsure_the_classifier():
+    """"مجھے انگلش سیکھنی ہے اور لوگوں سے بات کر کے پریکٹس کرنی ہے" scored below 0.5 for
+    choose_language and got the language menu."""
+    from bot.nlu.lexicon import find_entities
+
+    text = "مجھے انگلش سیکھنی ہے اور لوگوں سے بات کر کے پریکٹس کرنی ہے"
+    message = Message(data={
+        "text": text, "entities": [e.as_rasa() for e in find_entities(text)],
+        "intent": {"name": "choose_language", "confidence": 0.4},
+        "intent_ranking": [{"name": "choose_language", "confidence": 0.4}]})
+    assert LanguageRequest({}).process([message])[0].get("intent")["name"] == \
+        "need_conversation_cafe"
