@@ -71,6 +71,10 @@ def conversation_language(tracker: Any) -> dict[str, Any]:
             "detected_language": tracker.get_slot("detected_language"),
             "chosen": chosen, "searching": tracker.get_slot("category") is not None,
             "category": tracker.get_slot("category"),
+            # the last answer was about one service's opening hours ("is the second one
+            # open on Saturday?"): a bare "and on Sunday?" then asks the same of it
+            "hours_of_one": tracker.get_slot("focused_service") is not None
+            and tracker.get_slot("asked_aspect") == "hours",
             "in_form": getattr(tracker, "active_loop_name", None) is not None}
 
 
@@ -103,6 +107,11 @@ def in_form(metadata: dict | None) -> bool:
 def searching(metadata: dict | None) -> bool:
     """Whether the conversation has a search going (services listed for a need)."""
     return bool(_known(metadata).get("searching"))
+
+
+def asked_hours_of_one(metadata: dict | None) -> bool:
+    """Whether the conversation's last answer gave one service's opening hours."""
+    return bool(_known(metadata).get("hours_of_one"))
 
 
 def search_category(metadata: dict | None) -> str | None:

@@ -24,6 +24,7 @@ from bot.conversation_language import (
     LANGUAGE_ENTITIES,
     MESSAGE_LANGUAGE_ENTITY,
     REPLY_LANGUAGE_ENTITY,
+    asked_hours_of_one,
     chosen_explicitly,
     established_language,
     in_conversation,
@@ -392,16 +393,24 @@ class BareNarrowing(_StatelessComponent):
         for message in messages:
             metadata = message.get("metadata")
             intent = message.get(INTENT) or {}
-            name = intent.get("name")
-            if not searching(metadata) or in_form(metadata) or name in self.LEFT_ALONE \
-                    or (name or "").startswith("need_"):
+            name = intent.get("name") or ""
+            if not searching(metadata) or in_form(metadata) or name == CRISIS_INTENT:
                 continue
+            text = message.get(TEXT) or ""
             entities = [e for e in message.get(ENTITIES) or []
                         if e.get("entity") not in LANGUAGE_ENTITIES]
-            if name == CHOOSE_LANGUAGE_INTENT \
-                    and requested_language(entities, message.get(TEXT) or ""):
-                continue  # a language asked for: LanguageRequest's
-            if entities and {e.get("entity") for e in entities} <= set(NARROWING_ENTITIES) \
-                    and only_fillers_beside(message.get(TEXT) or "", entities):
-                _read_as(message, NARROWING_INTENT, max(intent.get("confidence", 0.0), 0.5))
+            kinds = {e.get("entity") for e in entities}
+            if not entities or not kinds <= set(NARROWING_ENTITIES) \
+                    or not only_fillers_beside(text, entities):
+                continue
+            confidence = max(intent.get("confidence", 0.0), 0.5)
+            if kinds <= set(WHEN_ENTITIES) and asked_hours_of_one(metadata):
+                # "a w niedzielę?" after "is the second one open on Saturday?": the same of
+                # that one, whatever the classifier said (it had narrowed the whole list)
+                _read_as(message, HOURS_INTENT, confidence)
+                continue
+            if name in self.LEFT_ALONE or name.startswith("need_") or (
+                    name == CHOOSE_LANGUAGE_INTENT and requested_language(entities, text)):
+                continue  # the classifier's, or a language asked for: LanguageRequest's
+            _read_as(message, NARROWING_INTENT, confidence)
         return messages

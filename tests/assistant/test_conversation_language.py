@@ -66,13 +66,14 @@ def tracker_with(domain, *events):
 def test_what_the_conversation_has_comes_from_its_slots_and_latest_choice(domain):
     empty = conversation_language(tracker_with(domain))
     assert empty == {"language": None, "detected_language": None, "chosen": False,
-                     "searching": False, "category": None, "in_form": False}
+                     "searching": False, "category": None, "hours_of_one": False, "in_form": False}
     typed = tracker_with(domain, UserUttered("can we speak Urdu?", {"name": "choose_language"}, [
         {"entity": "reply_language", "value": "ur", "extractor": "LanguageRequest"}]),
         SlotSet("language", "ur"))
     assert conversation_language(typed) == {"language": "ur", "detected_language": None,
                                             "chosen": True, "searching": False,
-                                            "category": None, "in_form": False}
+                                            "category": None, "hours_of_one": False,
+                                            "in_form": False}
     button = tracker_with(domain, UserUttered(
         '/choose_language{"reply_language": "so"}', {"name": "choose_language"},
         [{"entity": "reply_language", "value": "so", "extractor": "RegexMessageHandler"}]),
@@ -108,7 +109,8 @@ def test_parse_message_sees_the_conversation_and_leaves_no_trace(domain):
     parsed = asyncio.run(parse(None, message, tracker))
     assert seen[-1][CONVERSATION_KEY] == {"language": None, "detected_language": "ar",
                                           "chosen": False, "searching": False,
-                                          "category": None, "in_form": False}, \
+                                          "category": None, "hours_of_one": False,
+                                          "in_form": False}, \
         "a client's own key is replaced"
     assert seen[-1]["language"] == "ro"
     assert message.metadata == {"language": "ro", CONVERSATION_KEY: {"chosen": True}}

@@ -431,3 +431,45 @@ def test_whether_one_listed_service_opens_on_a_day_is_said_in_words(sessions):
     polish = "czy jest otwarte w sobotę?"
     assert "otwarte w soboty" in detail_turn("ask_opening_hours", entities(polish), polish,
                                              ids, "pl", sessions).messages[0]["text"]
+
+
+@pytest.mark.parametrize("text, predicted", [
+    ("a w niedzielę?", "refine_search"), ("e ao domingo?", "need_digital_inclusion"),
+    ("and sunday?", "greet"), ("open now?", "refine_search"),
+])
+def test_a_bare_day_after_one_services_hours_asks_the_same_of_it(text, predicted):
+    """After "is the second one open on Saturday?", "a w niedzielę?" narrowed the whole
+    list to services open on Sundays (in the probe, a Romanian group among computer help)."""
+    found = entities(text)
+    assert found and {e["entity"] for e in found} <= {"open_day", "open_now"}, found
+
+    def read(conversation):
+        message = Message(data={
+            "text": text, "entities": found, "metadata": {CONVERSATION_KEY: conversation},
+            "intent": {"name": predicted, "confidence": 0.6},
+            "intent_ranking": [{"name": predicted, "confidence": 0.6}]})
+        return BareNarrowing({}).process([message])[0].get("intent")["name"]
+
+    assert read({"searching": True, "hours_of_one": True}) == "ask_opening_hours"
+    # after a whole list (no one service's hours asked), it still narrows the list
+    expected = predicted if predicted.startswith("need_") else "refine_search"
+    assert read({"searching": True, "hours_of_one": False}) == expected
+
+
+def test_one_services_hours_are_what_the_slots_say_was_asked():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.conversation_language import conversation_language
+    from bot.paths import REPO_ROOT
+
+    domain = Domain.load(str(REPO_ROOT / "domain.yml"))
+
+    def known(*events):
+        tracker = DialogueStateTracker.from_events("t", [*events], slots=domain.slots)
+        return conversation_language(tracker)["hours_of_one"]
+
+    assert known(SlotSet("focused_service", "s1"), SlotSet("asked_aspect", "hours"))
+    assert not known(SlotSet("focused_service", "s1"), SlotSet("asked_aspect", "phone"))
+    assert not known(SlotSet("focused_service", None), SlotSet("asked_aspect", "hours"))
