@@ -108,11 +108,14 @@ def language_buttons() -> list[dict]:
             for code in full_support_languages()]
 
 
-def _language_menu(variation: dict, lang: str, changed: bool) -> dict:
-    """The language menu; when this message chose a language, a confirmation in it."""
+def _language_menu(variation: dict, lang: str, changed: bool, listed: bool = False) -> dict:
+    """The language menu; when this message chose a language, a confirmation in it (with
+    services ``listed``, that the list follows again, not "what help are you looking for?":
+    action_list_again shows it)."""
     if changed:
+        key = "language.changed_listed" if listed else "language.changed"
         reply = tagged_with_language({"text": render(
-            "language.changed", lang, language=configured_languages()[lang].native)}, lang)
+            key, lang, language=configured_languages()[lang].native)}, lang)
     else:
         reply = render_variation(variation, lang, LANGUAGE_MENU)
     return {**reply, "buttons": language_buttons()}
@@ -127,7 +130,8 @@ def render_response(responses: dict, name: str, slots: dict | None = None,
         return None
     lang = reply_language(slots)
     if name == LANGUAGE_MENU:
-        return _language_menu(variations[0], lang, language_chosen)
+        listed = bool((slots or {}).get("listed_services")) and bool((slots or {}).get("category"))
+        return _language_menu(variations[0], lang, language_chosen, listed)
     return render_variation(variations[0], lang, name)
 
 

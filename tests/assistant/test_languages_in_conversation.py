@@ -55,6 +55,20 @@ def test_menu_in_the_conversation_language_and_a_confirmation_in_the_chosen_one(
                              language_chosen=True)
     assert "العربية" in chosen["text"]
     assert chosen["custom"] == {"type": "text", "language": "ar", "dir": "rtl"}
+    assert "ما نوع المساعدة" in chosen["text"]  # what help are you looking for?
+
+
+def test_a_language_chosen_with_services_listed_says_the_list_follows():
+    """action_list_again shows the list after the confirmation: asking "What help are you
+    looking for?" before it (second probe) read as if the list were forgotten."""
+    slots = {"language": "pl", "listed_services": ["s1"], "category": "carers"}
+    chosen = render_response(domain_responses(), "utter_language_menu", slots,
+                             language_chosen=True)
+    assert "Oto ta sama lista jeszcze raz." in chosen["text"]
+    assert "Jakiej pomocy szukasz?" not in chosen["text"]
+    english = render_response(domain_responses(), "utter_language_menu",
+                              {**slots, "language": "en"}, language_chosen=True)
+    assert "Here is the list again." in english["text"]
 
 
 def test_right_to_left_replies_say_so():
