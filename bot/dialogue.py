@@ -106,6 +106,7 @@ def category_for_intent(intent: str | None) -> str | None:
 # centrul Harrow" or "يتكلم الأردية" after mental-health services scored 0.44-0.71 for some
 # other need, while "carers in Pinner" or "أحتاج دعم نفسي في إدجوير" score 0.95 and more.
 NEW_NEED_MIN_CONFIDENCE = 0.9
+INTERPRETING_NEED = "need_interpreting"
 
 
 # ... and only in a short message: a sentence that explains a new need ("fiul meu are nevoie
@@ -233,6 +234,12 @@ def search_turn(intent: str | None, entities: list[dict], previous: SearchFilter
     filters = filters_for_turn(intent, entities, previous)
     if filters.category is None:
         return Turn([which_need_message(lang)], _filters_slots(filters))
+    if intent == INTERPRETING_NEED and lang != "en" and filters.spoken_language is None \
+            and not filters.access:
+        # "I need an interpreter" / "mama nie mówi po angielsku" written in Polish: those who
+        # speak Polish (every interpreter had been listed, a BSL service first); a language
+        # or BSL named wins, and with none speaking it the whole list follows as usual
+        filters = replace(filters, spoken_language=lang)
     notes: list[dict] = []
     try:
         try:

@@ -473,3 +473,21 @@ def test_one_services_hours_are_what_the_slots_say_was_asked():
     assert known(SlotSet("focused_service", "s1"), SlotSet("asked_aspect", "hours"))
     assert not known(SlotSet("focused_service", "s1"), SlotSet("asked_aspect", "phone"))
     assert not known(SlotSet("focused_service", None), SlotSet("asked_aspect", "hours"))
+
+
+def test_an_interpreter_asked_for_in_a_language_is_one_who_speaks_it(sessions):
+    """Asked in Polish, Tamil or Gujarati, every interpreter was listed, a BSL service
+    first and the Somali families group among them (second probe)."""
+    def names(intent, text, lang, previous=SearchFilters()):
+        turn = search_turn(intent, entities(text), previous, lang, sessions)
+        return turn, shown(turn)
+
+    turn, polish = names("need_interpreting", "mama nie mówi po angielsku", "pl")
+    assert polish and not any("BSL" in name or "Somali" in name for name in polish)
+    assert turn.slots["spoken_language"] == "pl"
+    # English: all of them, as before; a language or BSL named wins
+    assert len(names("need_interpreting", "I need an interpreter", "en")[1]) == 4
+    assert names("need_interpreting", "potrzebuję tłumacza somalijskiego", "pl")[0].slots[
+        "spoken_language"] == "so"
+    turn, sign = names("need_interpreting", "potrzebuję tłumacza BSL", "pl")
+    assert turn.slots["spoken_language"] is None and any("BSL" in name for name in sign)
