@@ -478,8 +478,8 @@ def test_one_services_hours_are_what_the_slots_say_was_asked():
 def test_an_interpreter_asked_for_in_a_language_is_one_who_speaks_it(sessions):
     """Asked in Polish, Tamil or Gujarati, every interpreter was listed, a BSL service
     first and the Somali families group among them (second probe)."""
-    def names(intent, text, lang, previous=SearchFilters()):
-        turn = search_turn(intent, entities(text), previous, lang, sessions)
+    def names(intent, text, lang):
+        turn = search_turn(intent, entities(text), SearchFilters(), lang, sessions)
         return turn, shown(turn)
 
     turn, polish = names("need_interpreting", "mama nie mówi po angielsku", "pl")
