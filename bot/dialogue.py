@@ -305,6 +305,7 @@ def _search_reply(intent, filters, shown_filters, result, lang, notes) -> Turn:
 
 ASPECT_BY_INTENT = {"ask_phone": "phone", "ask_opening_hours": "hours", "ask_address": "address"}
 ACCESS_ASKED = "access:"  # slot asked_aspect after "does the first one have wheelchair access?"
+ABOUT = "about"  # "tell me about the first one": its phone, hours and address
 _STOPWORDS = {"the", "and", "for", "harrow", "service", "services", "support", "centre", "of",
               "with", "council", "help", "group", "team", "what", "their", "there", "where"}
 
@@ -463,6 +464,8 @@ def access_text(service: dict, codes: list[str], lang: str) -> str:
 
 
 def detail_text(service: dict, aspect: str, lang: str) -> str:
+    if aspect == ABOUT:
+        return " ".join(detail_text(service, one, lang) for one in ("phone", "hours", "address"))
     name = service["name"]
     if aspect == "phone":
         parts = [render("detail.phone", lang, name=name, phone=service["phone"])
@@ -549,6 +552,8 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
                                translator)
         return Turn([text_message(render("detail.none_listed", lang))])
     aspect = ASPECT_BY_INTENT.get(intent or "", "phone")
+    if asked_aspects(text) == [ABOUT]:
+        aspect = ABOUT
     # "does the first one have wheelchair access?" asks about its premises, not its address
     # (bot.nlu.components.OneServiceQuestion reads it as an address question)
     access_asked = [code for code in dict.fromkeys(entity_values(entities, "access"))
@@ -557,7 +562,7 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
     ordinals = [e for e in entities if e.get("entity") == "ordinal"]
     said = [e for e in entities if e.get("entity") not in LANGUAGE_ENTITIES]
     if ordinals and only_fillers_beside(text, said):  # a bare "and the second?"
-        if asked in ASPECT_BY_INTENT.values():
+        if asked in (*ASPECT_BY_INTENT.values(), ABOUT):
             aspect = asked
         elif (asked or "").startswith(ACCESS_ASKED):
             access_asked = [code for code in asked[len(ACCESS_ASKED):].split(",")

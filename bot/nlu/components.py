@@ -330,7 +330,9 @@ class LanguageRequest(_StatelessComponent):
 
 
 HOURS_INTENT = "ask_opening_hours"
-ASKED_INTENTS = {"phone": "ask_phone", "address": "ask_address"}
+# "about": "tell me about the first one", answered (bot.dialogue) with its phone, hours and
+# address, asked as a phone question
+ASKED_INTENTS = {"phone": "ask_phone", "address": "ask_address", "about": "ask_phone"}
 ACCESS_QUESTION_INTENT = ASKED_INTENTS["address"]
 WHETHER_OPEN = {"ordinal", *WHEN_ENTITIES}  # a listed service's number, and when
 
@@ -347,8 +349,10 @@ class OneServiceQuestion(_StatelessComponent):
     "رقم هاتف المجموعة الصومالية" ask for the Somali group's phone (the classifier had
     narrowed the list to Somali speakers). "does the first one have wheelchair access?" is
     read as an address question, which bot.dialogue answers with whether that one has it
-    (it had narrowed the list, and the first one was then another). Only with the conversation at hand
-    (bot.conversation_language): without a search going there is no "third one"."""
+    (it had narrowed the list, and the first one was then another). "tell me about the
+    first one" (data/lexicon `asks` "about") gets its phone, hours and address, whatever the
+    classifier made of it. Only with the conversation at hand (bot.conversation_language):
+    without a search going there is no "third one"."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -357,10 +361,17 @@ class OneServiceQuestion(_StatelessComponent):
             # the need being searched, said again ("taleefanka kooxda Soomaalida" was read as
             # community groups, listed already), is about the list like narrowing is
             same_need = f"need_{search_category(metadata)}"
-            if intent.get("name") not in (NARROWING_INTENT, same_need) \
-                    or not searching(metadata):
+            if not searching(metadata) or intent.get("name") == CRISIS_INTENT:
                 continue
             kinds = {e.get("entity") for e in message.get(ENTITIES) or []} - LANGUAGE_ENTITIES
+            asked = asked_aspects(message.get(TEXT) or "")
+            # "پہلی والی کے بارے میں بتائیں", "احكيلي عن الأول" (tell me about the first one):
+            # whatever the classifier made of it (another need, out of scope)
+            if asked == ["about"] and kinds == {"ordinal"}:
+                _read_as(message, ASKED_INTENTS["about"], intent.get("confidence", 0.0))
+                continue
+            if intent.get("name") not in (NARROWING_INTENT, same_need):
+                continue
             # "is the third one open now?", "... open on Saturday?": whether it is open
             if "ordinal" in kinds and kinds - {"ordinal"} and kinds <= WHETHER_OPEN \
                     and intent.get("name") == NARROWING_INTENT:
@@ -372,7 +383,6 @@ class OneServiceQuestion(_StatelessComponent):
                 _read_as(message, ACCESS_QUESTION_INTENT, intent.get("confidence", 0.0))
                 continue
             # "taleefanka kooxda Soomaalida": the Somali group's phone, not Somali speakers
-            asked = asked_aspects(message.get(TEXT) or "")
             if len(asked) == 1 and kinds & {"spoken_language", "place"}:
                 _read_as(message, ASKED_INTENTS[asked[0]], intent.get("confidence", 0.0))
         return messages

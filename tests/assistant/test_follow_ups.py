@@ -491,3 +491,29 @@ def test_an_interpreter_asked_for_in_a_language_is_one_who_speaks_it(sessions):
         "spoken_language"] == "so"
     turn, sign = names("need_interpreting", "potrzebuję tłumacza BSL", "pl")
     assert turn.slots["spoken_language"] is None and any("BSL" in name for name in sign)
+
+
+@pytest.mark.parametrize("text, predicted, lang", [
+    ("پہلی والی کے بارے میں بتائیں", "need_safeguarding", "ur"),
+    ("احكيلي عن الأول", "out_of_scope", "ar"),
+    ("opowiedz mi o pierwszej", "out_of_scope", "pl"),
+    ("tell me about the first one", "ask_phone", "en"),
+])
+def test_tell_me_about_a_listed_one_gives_its_phone_hours_and_address(sessions, text,
+                                                                      predicted, lang):
+    """"پہلی والی کے بارے میں بتائیں" (tell me about the first one) after a list got the
+    abuse-reporting services; the Arabic and Polish got "I can't help with that"."""
+    from bot.nlu.components import OneServiceQuestion
+
+    found = entities(text)
+    assert {e["entity"] for e in found} == {"ordinal"}, found
+    data = {"text": text, "entities": found, "metadata": {CONVERSATION_KEY: {"searching": True}},
+            "intent": {"name": predicted, "confidence": 0.7}}
+    intent = OneServiceQuestion({}).process([Message(data=data)])[0].get("intent")["name"]
+    assert intent == "ask_phone"
+    ids = listed_ids(sessions, [POLISH_CLUB, SOMALI_GROUP])
+    turn = detail_turn(intent, found, text, ids, lang, sessions)
+    answer = turn.messages[0]["text"]
+    assert shown(turn) == [POLISH_CLUB] and turn.slots["asked_aspect"] == "about"
+    assert "020 7946 0420" in answer and "Sat 10:00" in answer and "HA" in answer
+    assert turn.messages[0]["custom"]["aspect"] == "about"
