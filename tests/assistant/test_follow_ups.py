@@ -517,3 +517,9 @@ def test_tell_me_about_a_listed_one_gives_its_phone_hours_and_address(sessions, 
     assert shown(turn) == [POLISH_CLUB] and turn.slots["asked_aspect"] == "about"
     assert "020 7946 0420" in answer and "Sat 10:00" in answer and "HA" in answer
     assert turn.messages[0]["custom"]["aspect"] == "about"
+
+
+def test_gujarati_ordinals_with_a_case_ending_are_numbers_in_the_list():
+    """"અને ત્રીજામાં?" (and in the third?) after a list got the welcome greeting."""
+    assert [(e["entity"], e["value"]) for e in entities("અને ત્રીજામાં?")] == [("ordinal", "3")]
+    assert ("ordinal", "2") in [(e["entity"], e["value"]) for e in entities("બીજામાં વ્હીલચેર છે?")]
