@@ -261,6 +261,22 @@ def test_a_language_the_message_negates_is_not_the_one_asked_for(text, chosen):
     assert requested_language(entities, text) == chosen
 
 
+def language_request(text, confidence, also=()):
+    """``text`` as the classifier read it (choose_language at ``confidence``, then ``also``),
+    through LanguageRequest."""
+    from bot.nlu.lexicon import find_entities
+
+    ranking = [{"name": "choose_language", "confidence": confidence}, *also]
+    message = Message(data={
+        "text": text, "entities": [e.as_rasa() for e in find_entities(text)],
+        "intent": ranking[0], "intent_ranking": ranking})
+    return LanguageRequest({}).process([message])[0]
+
+
+def replies_chosen(parsed):
+    return [e for e in parsed.get("entities") if e["entity"] == "reply_language"]
+
+
 @pytest.mark.parametrize("text", ["امي لا تتكلم الانجليزية", "meri ammi ko angrezi nahi aati",
                                   "moja mama nie mówi po angielsku", "my mum is Romanian",
                                   "he is Polish and doesn't speak English"])
@@ -269,19 +285,11 @@ def test_a_choice_of_only_languages_not_asked_for_is_read_as_needing_an_interpre
     with every language named negated (or a nationality: "he is Polish and doesn't speak
     English"), it says who needs an interpreter; the reply stays in
     the message's language (no reply_language entity is added)."""
-    from bot.nlu.lexicon import find_entities
-
-    found = [e.as_rasa() for e in find_entities(text)]
-    message = Message(data={
-        "text": text, "entities": found,
-        "intent": {"name": "choose_language", "confidence": 0.83},
-        "intent_ranking": [{"name": "choose_language", "confidence": 0.83},
-                           {"name": "need_interpreting", "confidence": 0.1}]})
-    parsed = LanguageRequest({}).process([message])[0]
+    parsed = language_request(text, 0.83, [{"name": "need_interpreting", "confidence": 0.1}])
     assert parsed.get("intent") == {"name": "need_interpreting", "confidence": 0.83}
     assert [r["name"] for r in parsed.get("intent_ranking")] == \
         ["need_interpreting", "choose_language"]
-    assert not [e for e in parsed.get("entities") if e["entity"] == "reply_language"]
+    assert not replies_chosen(parsed)
 
 
 @pytest.mark.parametrize("text, practising", [
@@ -294,56 +302,27 @@ def test_a_choice_of_only_languages_not_asked_for_is_read_as_needing_an_interpre
 def test_practising_english_is_a_conversation_cafe_not_a_choice_of_english(text, practising):
     """The classifier took "chcę poćwiczyć angielski" (I want to practise English) for a
     choice of English (0.92), and the Polish speaker was answered in English from then on."""
-    from bot.nlu.lexicon import find_entities
-
-    message = Message(data={
-        "text": text, "entities": [e.as_rasa() for e in find_entities(text)],
-        "intent": {"name": "choose_language", "confidence": 0.9},
-        "intent_ranking": [{"name": "choose_language", "confidence": 0.9}]})
-    parsed = LanguageRequest({}).process([message])[0]
+    parsed = language_request(text, 0.9)
     assert (parsed.get("intent")["name"] == "need_conversation_cafe") is practising
-    assert any(e["entity"] == "reply_language" for e in parsed.get("entities")) is not practising
+    assert bool(replies_chosen(parsed)) is not practising
 
 
-def test_a_negated_language_is_read_as_interpreting_however_unsure_the_classifier():
-    """"mój mąż nie mówi po angielsku" scored below 0.5 for choose_language and got the
-    language menu; the need (an interpreter) was lost."""
-    from bot.nlu.lexicon import find_entities
-
-    text = "mój mąż nie mówi po angielsku"
-    message = Message(data={
-        "text": text, "entities": [e.as_rasa() for e in find_entities(text)],
-        "intent": {"name": "choose_language", "confidence": 0.31},
-        "intent_ranking": [{"name": "choose_language", "confidence": 0.31}]})
-    assert LanguageRequest({}).process([message])[0].get("intent")["name"] == \
-        "need_interpreting"
+@pytest.mark.parametrize("text, confidence, read_as", [
+    # "mój mąż nie mówi po angielsku" scored below 0.5 for choose_language and got the
+    # language menu; the need (an interpreter) was lost
+    ("mój mąż nie mówi po angielsku", 0.31, "need_interpreting"),
+    # so did "I must learn English and practise by talking with people"
+    ("مجھے انگلش سیکھنی ہے اور لوگوں سے بات کر کے پریکٹس کرنی ہے", 0.4, "need_conversation_cafe"),
+])
+def test_a_language_not_asked_for_is_read_so_however_unsure_the_classifier(text, confidence,
+                                                                           read_as):
+    assert language_request(text, confidence).get("intent")["name"] == read_as
 
 
 def test_a_language_we_do_not_answer_in_asked_for_still_gets_the_menu():
     """Only languages the message negates (or someone's nationality) make it an
     interpreting need: "can we speak Kurdish?" names one we do not answer in, and gets the
     menu as before."""
-    from bot.nlu.lexicon import find_entities
-
-    text = "can we speak Kurdish?"
-    message = Message(data={
-        "text": text, "entities": [e.as_rasa() for e in find_entities(text)],
-        "intent": {"name": "choose_language", "confidence": 0.9},
-        "intent_ranking": [{"name": "choose_language", "confidence": 0.9}]})
-    parsed = LanguageRequest({}).process([message])[0]
+    parsed = language_request("can we speak Kurdish?", 0.9)
     assert parsed.get("intent")["name"] == "choose_language"
-    assert not [e for e in parsed.get("entities") if e["entity"] == "reply_language"]
-
-
-def test_practising_english_is_a_conversation_cafe_however_unsure_the_classifier():
-    """"مجھے انگلش سیکھنی ہے اور لوگوں سے بات کر کے پریکٹس کرنی ہے" scored below 0.5 for
-    choose_language and got the language menu."""
-    from bot.nlu.lexicon import find_entities
-
-    text = "مجھے انگلش سیکھنی ہے اور لوگوں سے بات کر کے پریکٹس کرنی ہے"
-    message = Message(data={
-        "text": text, "entities": [e.as_rasa() for e in find_entities(text)],
-        "intent": {"name": "choose_language", "confidence": 0.4},
-        "intent_ranking": [{"name": "choose_language", "confidence": 0.4}]})
-    assert LanguageRequest({}).process([message])[0].get("intent")["name"] == \
-        "need_conversation_cafe"
+    assert not replies_chosen(parsed)
