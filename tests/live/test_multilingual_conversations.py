@@ -153,3 +153,27 @@ def test_ok_after_a_list_is_an_acknowledgement_not_goodbye(resident):
     reply = resident.say("ok")[0]
     thanks = render_response(domain_responses(), "utter_thanks", {"language": "pl"})
     assert reply["text"] == thanks["text"] and reply["custom"]["language"] == "pl"
+
+
+def test_a_language_named_without_asking_keeps_the_conversations_language(resident):
+    """"امي لا تتكلم الانجليزية" (my mum doesn't speak English) had switched the Arabic
+    speaker to English for good; it asks for interpreters, in Arabic."""
+    first = _services(resident.say("امي لا تتكلم الانجليزية"))
+    assert first["custom"]["language"] == "ar" and first["custom"]["category"] == "interpreting"
+    assert resident.say("شكرا")[0]["custom"]["language"] == "ar"
+
+
+def test_a_language_chosen_mid_search_shows_the_list_again_and_follow_ups_answer_one(
+        resident):
+    """The rule, the action and the reply together: the list again in the language chosen,
+    then an access question about one of its services, answered about that one."""
+    listed = _services(resident.say("I need support for carers"))
+    replies = resident.say("can we speak Polish?")
+    assert replies[0]["text"].startswith("Dobrze") and "lista" in replies[0]["text"]
+    again = _services(replies)
+    assert again["custom"]["language"] == "pl"
+    assert [s["id"] for s in again["custom"]["services"]] == \
+        [s["id"] for s in listed["custom"]["services"]]
+    answer = resident.say("czy pierwsza ma dostęp dla wózków?")[0]
+    first = listed["custom"]["services"][0]["name"]
+    assert answer["custom"]["aspect"] == "access" and answer["text"].startswith(first)
