@@ -43,12 +43,11 @@ def chose_language(entities: list[dict] | None) -> bool:
 
 def _chosen_explicitly(event: Any) -> bool:
     """Whether this user message set the conversation's language by an explicit choice."""
-    entities = [e for e in getattr(event, "entities", None) or []
-                if e.get("entity") == REPLY_LANGUAGE_ENTITY]
-    if not entities:
+    entities = getattr(event, "entities", None) or []
+    if not any(e.get("entity") == REPLY_LANGUAGE_ENTITY for e in entities):
         return False
-    return (any(e.get("extractor") in CHOICE_EXTRACTORS for e in entities)
-            or explicit_language(getattr(event, "metadata", None)) is not None)
+    return chose_language(entities) \
+        or explicit_language(getattr(event, "metadata", None)) is not None
 
 
 def conversation_language(tracker: Any) -> dict[str, Any]:

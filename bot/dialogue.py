@@ -489,16 +489,22 @@ def detail_text(service: dict, aspect: str, lang: str) -> str:
            f"{render('detail.map', lang, url=map_url(service))}"
 
 
-def day_text(sessions: SessionFactory, service: dict, days: tuple[str, ...], lang: str) -> str:
-    """Whether ``service`` opens on the days asked about ("is the second one open on
-    Saturday?"): its hours alone left the resident to work it out, in English day names
-    when they could not be translated. Empty if the directory cannot be read."""
+def opening_days(sessions: SessionFactory, services: list[dict],
+                 days: tuple[str, ...]) -> dict[str, dict[str, bool]]:
+    """Service id -> whether it opens on each day asked about, read once for all of them;
+    empty if the directory cannot be read."""
     try:
         with sessions() as session:
-            opens = opens_on_days(session, service["id"], days)
+            return opens_on_days(session, [s["id"] for s in services], days)
     except Exception:
         logger.exception("directory lookup failed")
-        return ""
+        return {}
+
+
+def day_text(service: dict, opens: dict[str, bool], days: tuple[str, ...], lang: str) -> str:
+    """Whether ``service`` opens on the days asked about ("is the second one open on
+    Saturday?"; ``opens`` from ``opening_days``): its hours alone left the resident to work
+    it out, in English day names when they could not be translated. Empty if unknown."""
     join = render("filter.day_or", lang).join
     parts = []
     for key, wanted in (("detail.opens_on", True), ("detail.not_open_on", False)):
@@ -552,13 +558,14 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
                                translator)
         return Turn([text_message(render("detail.none_listed", lang))])
     aspect = ASPECT_BY_INTENT.get(intent or "", "phone")
-    if asked_aspects(text) == [ABOUT]:
+    asked_words = asked_aspects(text)
+    if asked_words == [ABOUT]:
         aspect = ABOUT
     # "does the first one have wheelchair access?" asks about its premises, not its address
     # (bot.nlu.components.OneServiceQuestion reads it as an address question)
     access_asked = [code for code in dict.fromkeys(entity_values(entities, "access"))
                     if code in ACCESS_LABELS] \
-        if aspect == "address" and "address" not in asked_aspects(text) else []
+        if aspect == "address" and "address" not in asked_words else []
     ordinals = [e for e in entities if e.get("entity") == "ordinal"]
     said = [e for e in entities if e.get("entity") not in LANGUAGE_ENTITIES]
     if ordinals and only_fillers_beside(text, said):  # a bare "and the second?"
@@ -601,8 +608,9 @@ def detail_turn(intent: str | None, entities: list[dict], text: str, listed_ids:
         aspect = "access"
     else:
         days = open_days_named(entities) if aspect == "hours" else ()
+        opens = opening_days(sessions, chosen, days) if days else {}
         lines = [detail_with_alert(service, aspect, lang,
-                                   day_text(sessions, service, days, lang) if days else "")
+                                   day_text(service, opens.get(service["id"], {}), days, lang))
                  for service in chosen]
     if any(s.get("sample_data") for s in chosen):
         lines.append(render("service.sample", lang))

@@ -429,19 +429,20 @@ def get_service(
     return _to_dict(_match(entry, None, moment), moment)
 
 
-def opens_on_days(session: Session, service_id: str, days: Iterable[str],
-                  now: datetime | None = None) -> dict[str, bool]:
-    """For each day code (``SA``), whether the service opens on the next such London date,
-    today included ("is the second one open on Saturday?"); unknown hours never open. Empty
-    for an unknown service."""
+def opens_on_days(session: Session, service_ids: list[str], days: Iterable[str],
+                  now: datetime | None = None) -> dict[str, dict[str, bool]]:
+    """Service id -> for each day code (``SA``), whether it opens on the next such London
+    date, today included ("is the second one open on Saturday?"); unknown hours never open,
+    and an unknown service is left out. One load for all of them."""
     moment = _now(now)
-    entry = _load(session, [service_id]).get(service_id)
-    if entry is None:
-        return {}
-    schedules = _match(entry, None, moment).schedules
     today = moment.astimezone(LONDON).date()
-    return {code: opens_on(schedules, next_date_on(DAY_CODES.index(code), today))
-            for code in days if code in DAY_CODES}
+    dates = {code: next_date_on(DAY_CODES.index(code), today) for code in days
+             if code in DAY_CODES}
+    opens = {}
+    for service_id, entry in _load(session, list(service_ids)).items():
+        schedules = _match(entry, None, moment).schedules
+        opens[service_id] = {code: opens_on(schedules, day) for code, day in dates.items()}
+    return opens
 
 
 def active_service_names(session: Session) -> list[tuple[str, str]]:

@@ -208,9 +208,13 @@ def requested_language(entities: list[dict], text: str = "") -> str | None:
     not asked for. A resident asking to change language is usually moving away from
     English, so another language wins over English; among several, the last named (the one
     asked for)."""
-    negated = languages_not_asked_for(text, entities) if text else set()
+    return _asked_among(entities, languages_not_asked_for(text, entities) if text else set())
+
+
+def _asked_among(entities: list[dict], not_asked: set[int]) -> str | None:
+    """``requested_language`` with the indexes of the languages not asked for known."""
     named = [e.get("value") for i, e in enumerate(entities)
-             if e.get("entity") == "spoken_language" and i not in negated
+             if e.get("entity") == "spoken_language" and i not in not_asked
              and e.get("value") in configured_languages()]
     if not named:
         return None
@@ -295,7 +299,8 @@ class LanguageRequest(_StatelessComponent):
                 continue
             entities = message.get(ENTITIES) or []
             text = message.get(TEXT) or ""
-            chosen = requested_language(entities, text)
+            not_asked = languages_not_asked_for(text, entities)
+            chosen = _asked_among(entities, not_asked)
             named = {i for i, e in enumerate(entities) if e.get("entity") == "spoken_language"}
             if any(entities[i].get("value") == "en" for i in named) and mentions_learning(text) \
                     and chosen in (None, "en"):
@@ -304,7 +309,7 @@ class LanguageRequest(_StatelessComponent):
                 # unsure "مجھے انگلش سیکھنی ہے ... پریکٹس" had got the menu)
                 _read_as(message, PRACTISING_INTENT, intent.get("confidence", 0.0))
                 continue
-            if named and named <= languages_not_asked_for(text, entities):
+            if named and named <= not_asked:
                 # every language named is negated or a nationality: "my mum doesn't speak
                 # English", "ma bfham engleezi" say who needs an interpreter, not what to chat
                 # in (it had switched an Arabic speaker's replies to English), however sure

@@ -309,7 +309,8 @@ def mentions_learning(text: str) -> bool:
 
 
 def asked_aspects(text: str) -> list[str]:
-    """What ``text`` asks of a service, among "phone" and "address" (data/lexicon `asks`)."""
+    """What ``text`` asks of a service, among "phone", "address" and "about" (all of it:
+    "tell me about the first one"; data/lexicon `asks`)."""
     return [aspect for aspect, pattern in _lexicon_tables().get("asks", [])
             if pattern.search(text or "")]
 

@@ -416,8 +416,8 @@ def test_whether_one_listed_service_opens_on_a_day_is_said_in_words(sessions):
 
     ids = listed_ids(sessions, [POLISH_CLUB])
     with sessions() as session:
-        opens = opens_on_days(session, ids[0], ("SA", "MO"))
-    assert opens == {"SA": True, "MO": False}
+        opens = opens_on_days(session, ids, ("SA", "MO"))
+    assert opens == {ids[0]: {"SA": True, "MO": False}}
     text = "is it open on Saturday and Monday?"
     turn = detail_turn("ask_opening_hours", entities(text), text, ids, "en", sessions)
     line = turn.messages[0]["text"].split("\n")[0]
