@@ -36,8 +36,12 @@ SCRIPTS = {"gu": re.compile("[\u0a80-\u0aff]"), "ta": re.compile("[\u0b80-\u0bff
            "hi": re.compile("[\u0900-\u097f]"), "pa": re.compile("[\u0a00-\u0a7f]"),
            "bn": re.compile("[\u0980-\u09ff]"), "zh": re.compile("[\u4e00-\u9fff]")}
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
-URDU_LETTERS = re.compile("[\u0679\u0688\u0691\u06ba\u06d2\u06c1\u06be\u06af\u0686\u067e"
-                          "\u06a9\u06cc]")
+# Letters only Urdu writes (ٹ ڈ ڑ ں ے ہ ھ ک ی): Arabic keyboards have none of them.
+URDU_LETTERS = re.compile("[\u0679\u0688\u0691\u06ba\u06d2\u06c1\u06be\u06a9\u06cc]")
+# گ چ پ are Urdu letters too, but Iraqi and Gulf Arabic write them ("احچي ويا موظف", "اگعد"):
+# they mean Urdu only in a message without letters only Arabic writes (ة ي ك ى أ إ).
+SHARED_PERSIAN_LETTERS = re.compile("[\u06af\u0686\u067e]")
+ARABIC_ONLY_LETTERS = re.compile("[\u0629\u064a\u0643\u0649\u0623\u0625]")
 LETTER = re.compile(r"[^\W\d_]")
 LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 
@@ -71,8 +75,17 @@ def _by_script(text: str) -> Detection | None:
     if counts[script] < min(MIN_SCRIPT_LETTERS, len(LATIN_LETTER.findall(text)) + 1):
         return None
     if script == "arabic":
-        return Detection("ur" if URDU_LETTERS.search(text) else "ar", 0.9, "script")
+        return Detection(_arabic_script_language(text), 0.9, "script")
     return Detection(script, 1.0, "script")
+
+
+def _arabic_script_language(text: str) -> str:
+    """Urdu or Arabic, for a message in Arabic script (see URDU_LETTERS)."""
+    if URDU_LETTERS.search(text):
+        return "ur"
+    if SHARED_PERSIAN_LETTERS.search(text) and not ARABIC_ONLY_LETTERS.search(text):
+        return "ur"
+    return "ar"
 
 
 @cache

@@ -19,6 +19,21 @@ def test_detects_each_full_support_language(text, code):
     assert detect_language(text).language == code
 
 
+@pytest.mark.parametrize("text", [
+    "شنو تگدر تساعدني بيه",  # Iraqi Arabic writes گ and چ, which Urdu writes too
+    "اريد احچي ويا موظف",
+    "ممكن تحولها للانگليزي؟",
+])
+def test_iraqi_and_gulf_arabic_letters_stay_arabic(text):
+    assert detect_language(text).language == "ar"
+
+
+def test_persian_letters_without_arabic_only_letters_are_urdu():
+    # گ چ پ with no letter only Arabic writes: Urdu typed without its own ی ک ہ
+    assert detect_language("پانچ گنا").language == "ur"
+    assert detect_language("چند پل").language == "ur"
+
+
 def test_nothing_to_detect():
     assert detect_language("") is None
     assert detect_language("   ") is None
