@@ -65,6 +65,8 @@ from bot.directory.models import (
 
 DATA_STATUS_TAXONOMY = "harrow-data-status"
 SAMPLE_DATA_TERM = "sample_data"
+# The alert the bundled sample records open with (scripts/build_directory_data.py).
+SAMPLE_ALERT = "Sample data for demonstration: contact details are not real."
 
 
 @dataclass(frozen=True)
@@ -354,9 +356,20 @@ def _to_dict(match: _Match, now: datetime) -> dict:
         "distance_km": round(match.distance, 1) if match.distance is not None else None,
         "machine_translated": False,
         "sample_data": entry.sample,
-        "note": row.alert or "",
+        "note": shown_alert(row.alert, entry.sample),
         "organization": row.org_name or "",
     }
+
+
+def shown_alert(alert: str | None, sample: bool) -> str:
+    """The directory's alert as residents see it ("not running yet"). A sample record's
+    opening sentence, saying it is sample data, is left out: ``sample_data`` says that, and
+    every reply adds it once, in the resident's language (it came twice in English and once
+    in theirs, under each service and again below)."""
+    alert = (alert or "").strip()
+    if sample and alert.startswith(SAMPLE_ALERT):
+        return alert[len(SAMPLE_ALERT):].strip()
+    return alert
 
 
 # --- public ----------------------------------------------------------------------------------

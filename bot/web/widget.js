@@ -171,6 +171,8 @@
         field(t("languages"), names(s.languages, ui.language_names) ? document.createTextNode(names(s.languages, ui.language_names)) : null),
         field(t("accessibility"), names(s.accessibility, ui.access_labels) ? document.createTextNode(names(s.accessibility, ui.access_labels)) : null)
       ]),
+      // the directory's alert ("not running yet", "closed in August"), before anyone sets off
+      s.note ? el("p", Object.assign({ class: "hsa-note", text: String(s.note) }, source)) : null,
       s.sample_data ? el("p", { class: "hsa-sample", text: t("sample") }) : null
     ]);
   }

@@ -52,7 +52,7 @@ def test_contract_fields_present(sessions):
 
 def test_sample_data_is_labelled_in_text(sessions):
     turn = search_turn("need_carers", [], SearchFilters(), "en", sessions)
-    assert "Sample data" in turn.messages[0]["text"]
+    assert turn.messages[0]["text"].count("Sample data") == 1  # once, below the list
     for service in services_of(turn)["services"]:
         if service["sample_data"] and service["phone"]:
             assert service["phone"].startswith("020 7946 0")
@@ -190,6 +190,23 @@ def test_phone_of_the_second_listed_service(sessions):
                        "what's the number for the second one", ids, "en", sessions)
     assert turn.messages[0]["text"].startswith(f"{second['name']}: phone {second['phone']}")
     assert services_of(turn)["services"][0]["id"] == second["id"]
+    assert turn.messages[0]["text"].count("Sample data") == 1  # not again in its alert
+
+
+def test_a_planned_services_alert_still_shows(sessions):
+    """The sample sentence leaves a sample record's alert; the rest of it stays."""
+    from bot.directory.search import SAMPLE_ALERT, shown_alert
+    planned = "This is a planned service and is not running yet."
+    assert shown_alert(f"{SAMPLE_ALERT} {planned}", True) == planned
+    assert shown_alert(SAMPLE_ALERT, True) == ""
+    assert shown_alert(f"{SAMPLE_ALERT} {planned}", False) == f"{SAMPLE_ALERT} {planned}"
+    assert shown_alert(None, False) == ""
+    from bot.directory.search import active_service_names, get_service
+    with sessions() as session:
+        notes = [get_service(session, service_id)["note"]
+                 for service_id, _ in active_service_names(session)]
+    assert planned in notes
+    assert not any(note.startswith("Sample data") for note in notes)
 
 
 def test_hours_and_address_questions(sessions):

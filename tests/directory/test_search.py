@@ -202,7 +202,7 @@ def test_contract_dict(directory: Session) -> None:
         "distance_km": None,
         "machine_translated": False,
         "sample_data": True,
-        "note": "Sample data for demonstration: contact details are not real.",
+        "note": "",  # the sample sentence of its alert: sample_data says it
         "organization": "Test Borough Council",
     }
 

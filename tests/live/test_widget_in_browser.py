@@ -259,7 +259,8 @@ HOSTILE_REPLY = [{
                              "url": "javascript:window.__pwned=5", "phone": "020 7946 0999",
                              "email": "a@example.org", "description": "<b>x</b>",
                              "address": "1 Road", "postcode": "HA1 1AA", "open_now": True,
-                             "languages": ["en"], "accessibility": []}]},
+                             "languages": ["en"], "accessibility": [],
+                             "note": "<img src=x onerror='window.__pwned=6'> Not running yet."}]},
 }]
 
 
@@ -273,6 +274,8 @@ def test_bot_text_is_never_html_and_unsafe_links_are_not_links(widget):
     text = widget.log.inner_text()
     assert "<script>window.__pwned = 1</script>" in text
     assert "javascript:window.__pwned=3" in text
+    # the directory's alert shows on its card, as text
+    assert page.locator(".hsa-card .hsa-note").inner_text().endswith("Not running yet.")
     assert page.locator(".hsa-log script, .hsa-log img, .hsa-log b, .hsa-log i").count() == 0
     hrefs = page.eval_on_selector_all(".hsa-log a", "links => links.map(a => a.href)")
     assert hrefs and all(h.split(":")[0] in ("http", "https", "tel", "mailto") for h in hrefs)
