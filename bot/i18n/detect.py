@@ -141,7 +141,8 @@ def _by_identifier(text: str, general: dict[str, float]) -> Detection | None:
     best = max(probabilities, key=probabilities.get)
     rival = next(iter(general), None)
     if word_count(text) < MIN_WORDS_TO_SWITCH and rival and rival != best \
-            and rival in latin_script_languages() and general[rival] >= MIN_CONFIDENCE_OTHER:
+            and rival in latin_script_languages() and general[rival] >= MIN_CONFIDENCE_OTHER \
+            and not _sure_it_is_arabizi(text, best, probabilities[best]):
         return Detection(best, (probabilities[best] + general.get(best, 0.0)) / 2,
                          "identifier+lingua")
     return Detection(best, probabilities[best], "identifier")
@@ -174,6 +175,21 @@ def _lingua_knows_better(text: str, ours: Detection, lingua: Detection,
         and general.get(ours.language, 0.0) < LINGUA_DOUBTS)
 
 
+# Arabizi: a digit written for a letter inside a word ("byfta7o", "3arabi", "ra2mon").
+ARABIZI_WORD = re.compile(r"[a-z][23579]|[23579][a-z]", re.IGNORECASE)
+# Our identifier this sure of Arabic in a message with Arabizi words outweighs lingua, which
+# knows Arabic only in its own script: it called "aymta byfta7o?" (when do they open) Albanian
+# at 0.92. Only with Arabizi words: our identifier, which knows none of the languages we only
+# translate, was as sure that a French sentence was romanised Gujarati.
+ROMANISED_SURE = 0.9
+
+
+def _sure_it_is_arabizi(text: str, language: str, confidence: float) -> bool:
+    """Our identifier's best guess is Arabic, at ROMANISED_SURE, for a message with Arabizi
+    words (see ARABIZI_WORD)."""
+    return language == "ar" and confidence >= ROMANISED_SURE and bool(ARABIZI_WORD.search(text))
+
+
 def detect_language(text: str) -> Detection | None:
     """The most likely configured language of ``text``, or None when there is nothing to go on."""
     if not text or not text.strip():
@@ -188,7 +204,8 @@ def detect_language(text: str) -> Detection | None:
     # A language we only machine translate (French, Russian...) is not in our data: lingua,
     # when very sure, knows it better than our identifier, which can only pick among ours.
     if lingua and lingua.language not in trained_languages() and (
-            ours is None or lingua.confidence >= MIN_CONFIDENCE_OTHER
+            ours is None or (lingua.confidence >= MIN_CONFIDENCE_OTHER
+                             and not _sure_it_is_arabizi(text, ours.language, ours.confidence))
             or _lingua_knows_better(text, ours, lingua, general)):
         return lingua
     return ours or lingua

@@ -169,3 +169,27 @@ def test_every_language_we_answer_has_a_crisis_lexicon():
 ])
 def test_spanish_and_french_crisis_phrases_are_caught(text, lang):
     assert detect_crisis(text).language == lang
+
+
+@pytest.mark.parametrize("text", [
+    # Iraqi, Sudanese, Levantine and Arabizi forms a development set found the lexicon missing
+    "ماكو داعي اعيش بعد", "ما دايرة اعيش", "بدي اخلص من حالي", "عم يأذي امي هلق",
+    "احنا بخطر، في حدا بره", "ابني شرب نص علبة دوا", "عم قص ايدي", "جرحت ايدي بالشفرة",
+    "bade mout", "ma 3ad badde 3ish", "5adt ktir pills",
+    # Urdu: in danger, the whole box of medicine, "after tonight I won't be here"
+    "ہم خطرے میں ہیں", "اس نے ساری گولیاں کھا لیں", "آج رات کے بعد میں نہیں رہوں گا",
+    "jeene ki koi umeed nahi", "jeene ko dil nahi karta",
+])
+def test_dialect_and_urdu_danger_phrasings(text):
+    assert detect_crisis(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "انا في خطر ان اخسر شغلي",  # in danger of losing my job
+    "قصيت ايدي وانا عم اطبخ",  # cut my hand cooking (told afterwards)
+    "کل کے بعد میں گھر پر نہیں رہوں گا",  # I won't be at home after tomorrow
+    "اس نے ساری کتابیں پڑھ لیں",
+    "5adt ktir waraq mn el council",
+])
+def test_dialect_and_urdu_everyday_phrases_are_not_a_crisis(text):
+    assert detect_crisis(text) is None

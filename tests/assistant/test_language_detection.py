@@ -37,6 +37,16 @@ def test_arabic_script_without_telling_letters(text, code):
     assert detect_language(text).language == code
 
 
+@pytest.mark.parametrize("text, code", [
+    ("aymta byfta7o?", "ar"),  # lingua: Albanian 0.92; our identifier: Arabizi 0.99
+    ("shu ra2mon", "ar"),
+    ("Përshëndetje, kam nevojë për ndihmë", "sq"),  # Albanian itself stays Albanian
+    ("Merhaba, yardıma ihtiyacım var", "tr"),  # our identifier's Arabizi guess is unsure
+])
+def test_romanised_arabic_is_not_taken_for_a_language_we_only_translate(text, code):
+    assert detect_language(text).language == code
+
+
 def test_nothing_to_detect():
     assert detect_language("") is None
     assert detect_language("   ") is None
