@@ -80,19 +80,12 @@ def _by_script(text: str) -> Detection | None:
 
 
 def _arabic_script_language(text: str) -> str:
-    """Urdu or Arabic, for a message in Arabic script (see URDU_LETTERS). With letters
-    neither language alone writes ("خدا حافظ", "فون نمبر", "شلون الجو باچر"), the words
-    decide: our identifier, which has read both languages' training data."""
+    """Urdu or Arabic, for a message in Arabic script (see URDU_LETTERS)."""
     if URDU_LETTERS.search(text):
         return "ur"
-    if ARABIC_ONLY_LETTERS.search(text):
-        return "ar"
-    from bot.i18n.langid import identifier
-    model = identifier()
-    probabilities = model.probabilities(text) if model is not None else {}
-    if "ar" in probabilities and "ur" in probabilities:
-        return "ur" if probabilities["ur"] > probabilities["ar"] else "ar"
-    return "ur" if SHARED_PERSIAN_LETTERS.search(text) else "ar"
+    if SHARED_PERSIAN_LETTERS.search(text) and not ARABIC_ONLY_LETTERS.search(text):
+        return "ur"
+    return "ar"
 
 
 @cache
