@@ -2,7 +2,8 @@
 
 Scripts settle most cases at once: Gujarati and Tamil have their own blocks (so do Hindi,
 Punjabi and Bengali when configured); Arabic script is Urdu when it uses letters Arabic does
-not (ٹ ڈ ڑ ں ے ہ ھ گ چ پ ک ی), else Arabic. Latin-script text goes to our own identifier
+not (ٹ ڈ ڑ ں ے ہ ھ ک ی, or گ چ پ without a letter only Arabic writes), else Arabic.
+Latin-script text goes to our own identifier
 (bot.i18n.langid, trained on the NLU data, so it knows romanised Urdu, Tamil, Gujarati and
 Arabizi), with lingua (lingua-language-detector) for the languages we answer only by machine
 translation (``machine_translated`` in data/languages.yml), which are not in our data.
