@@ -15,18 +15,22 @@ Usage:  python scripts/build_directory_data.py   (then run scripts/check_directo
 from __future__ import annotations
 
 import json
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
-OUTPUT = Path(__file__).resolve().parent.parent / "data" / "directory" / "harrow.json"
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bot.directory.sample import DATA_STATUS_TAXONOMY, SAMPLE_ALERT, SAMPLE_DATA_TERM
+
+OUTPUT = REPO / "data" / "directory" / "harrow.json"
 LAST_MODIFIED = "2026-11-26T09:00:00.000Z"
-SAMPLE_ALERT = "Sample data for demonstration: contact details are not real."
 WEEKDAYS = "MO,TU,WE,TH,FR"
 
 NEED_TAXONOMY = "harrow-needs"
 ACCESS_TAXONOMY = "harrow-access"
-STATUS_TAXONOMY = "harrow-data-status"
 
 # code: (label, description, LGA/esd service id or None)
 CATEGORIES: dict[str, tuple[str, str, int | None]] = {
@@ -914,7 +918,7 @@ def taxonomy_attribute(service_slug: str, taxonomy: str, code: str, label: str,
     if esd is not None:
         term["term_uri"] = f"https://id.esd.org.uk/service/{esd}"
     link_type = {NEED_TAXONOMY: "need_category", ACCESS_TAXONOMY: "access_feature",
-                 STATUS_TAXONOMY: "data_status"}[taxonomy]
+                 DATA_STATUS_TAXONOMY: "data_status"}[taxonomy]
     return {"id": make_id("attribute", f"{service_slug}/{taxonomy}/{code}"),
             "link_type": link_type, "taxonomy_term": term}
 
@@ -931,7 +935,7 @@ def build_attributes(spec: dict[str, Any]) -> list[dict[str, Any]]:
         attributes.append(taxonomy_attribute(slug, ACCESS_TAXONOMY, code, label, description))
     if spec.get("sample", True):
         attributes.append(taxonomy_attribute(
-            slug, STATUS_TAXONOMY, "sample_data", "Sample data",
+            slug, DATA_STATUS_TAXONOMY, SAMPLE_DATA_TERM, "Sample data",
             "Demonstration record: contact details are not real."))
     return attributes
 

@@ -35,6 +35,10 @@ from urllib.parse import urlparse
 from jsonschema import Draft202012Validator, FormatChecker
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bot.directory.sample import DATA_STATUS_TAXONOMY, SAMPLE_ALERT, SAMPLE_DATA_TERM
+
 DEFAULT_DATA = REPO / "data" / "directory" / "harrow.json"
 SCHEMA_CANDIDATES = [
     REPO / "oruk" / "schema" / "compiled" / "service.json",
@@ -49,8 +53,6 @@ CATEGORIES = {
 ACCESS_TERMS = {"bsl", "easy_read", "large_print", "braille", "audio", "video_interpreting"}
 NEED_TAXONOMY = "harrow-needs"
 ACCESS_TAXONOMY = "harrow-access"
-STATUS_TAXONOMY = "harrow-data-status"
-SAMPLE_ALERT = "Sample data for demonstration: contact details are not real."
 NATIONAL_NUMBERS = {"999", "111", "116 123"}
 DRAMA_NUMBER = re.compile(r"^020 7946 0\d{3}$")
 PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+44\s?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
@@ -224,7 +226,7 @@ def check_phones_and_sample(service: dict[str, Any]) -> list[str]:
             if not DRAMA_NUMBER.match(match):
                 problems.append(f"{label(service)}: phone-like number {match!r} in text is "
                                 "outside the drama range")
-    has_attribute = "sample_data" in taxonomy_terms(service, STATUS_TAXONOMY)
+    has_attribute = SAMPLE_DATA_TERM in taxonomy_terms(service, DATA_STATUS_TAXONOMY)
     has_alert = str(service.get("alert", "")).startswith(SAMPLE_ALERT)
     invented = invented_details(service)
     if (has_attribute or has_alert or invented) and not (has_attribute and has_alert):
@@ -296,7 +298,7 @@ def main() -> int:
         problems += check_schedules(service)
         problems += check_languages(service)
 
-    sample = sum("sample_data" in taxonomy_terms(s, STATUS_TAXONOMY) for s in services)
+    sample = sum(SAMPLE_DATA_TERM in taxonomy_terms(s, DATA_STATUS_TAXONOMY) for s in services)
     print(f"{data_path}: {len(services)} services ({sample} marked sample), "
           f"schema {schema_path}")
     for code, (primary, total) in coverage.items():

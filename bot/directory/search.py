@@ -62,11 +62,7 @@ from bot.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-
-DATA_STATUS_TAXONOMY = "harrow-data-status"
-SAMPLE_DATA_TERM = "sample_data"
-# The alert the bundled sample records open with (scripts/build_directory_data.py).
-SAMPLE_ALERT = "Sample data for demonstration: contact details are not real."
+from bot.directory.sample import DATA_STATUS_TAXONOMY, SAMPLE_ALERT, SAMPLE_DATA_TERM
 
 
 @dataclass(frozen=True)
