@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -39,6 +39,18 @@ NGRAMS = (1, 4)
 # 0.962) and every other language more often (+0.4 to +1.1 points: Gujarati 0.920 -> 0.931,
 # Urdu 0.955 -> 0.964); scale 4 or 6 gained more elsewhere but cost English 1-3 points.
 MODEL_SETTINGS = {"c": 1.0, "solver": "linear_svc", "scale": 3.0}
+# A language's marker words: words in at least MARKER_MIN_LINES of its training lines and in
+# none of the lines of the language their script would otherwise mean (MARKER_REFERENCE:
+# English for Latin letters, Arabic for Arabic script). A first message our identifier leans
+# towards a language lingua cannot know in Latin letters (romanised Urdu, Gujarati, Tamil,
+# Arabizi) is answered in it when it has one ("neend", "tarjuman"), and an Arabic-script
+# message with no letter only Urdu or only Arabic writes is Urdu when it has an Urdu one
+# ("فون نمبر", "آداب"): bot.i18n.detect.
+MARKER_MIN_LINES = 3
+ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+MARKER_REFERENCE = {"latin": "en", "arabic": "ar"}
+WORD = re.compile(r"[^\W_]+")
+LETTER = re.compile(r"[^\W\d_]")
 
 
 def training_examples(lang: str, path: Path | None = None) -> list[str]:
@@ -52,10 +64,38 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def words(text: str) -> set[str]:
+    """The words of ``text`` with a letter in them, lower case (digits kept: Arabizi "3ayez")."""
+    return {w for w in WORD.findall(text.casefold()) if LETTER.search(w)}
+
+
+def _script(word: str) -> str:
+    return "arabic" if ARABIC_LETTER.search(word) else "latin"
+
+
+def marker_words(examples: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    """Language -> its marker words (see MARKER_MIN_LINES)."""
+    from collections import Counter
+    lines = {lang: Counter(w for text in texts for w in words(text))
+             for lang, texts in examples.items()}
+    found: dict[str, frozenset[str]] = {}
+    for lang, counts in lines.items():
+        found[lang] = frozenset(
+            w for w, n in counts.items() if n >= MARKER_MIN_LINES
+            and (reference := MARKER_REFERENCE.get(_script(w))) != lang
+            and w not in lines.get(reference, {}))
+    return found
+
+
 @dataclass(frozen=True)
 class LanguageIdentifier:
     vocabulary: dict[str, int]
     model: LinearTextModel
+    markers: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def has_marker(self, text: str, language: str) -> bool:
+        """``text`` has one of ``language``'s marker words."""
+        return not words(text).isdisjoint(self.markers.get(language, frozenset()))
 
     @cached_property
     def _vectorizer(self):
@@ -85,7 +125,7 @@ class LanguageIdentifier:
         counts = vectorizer.fit_transform([_normalise(t) for t in texts])
         model = LinearTextModel.fit(counts, labels, **MODEL_SETTINGS)
         vocabulary = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
-        return cls(vocabulary, model)
+        return cls(vocabulary, model, marker_words(examples))
 
     def save(self, path: Path) -> None:
         """Write atomically: a concurrent reader sees the old file or the new, never half."""
@@ -96,7 +136,10 @@ class LanguageIdentifier:
             np.savez_compressed(scratch, coef=self.model.coef, intercept=self.model.intercept,
                                 idf=self.model.idf, classes=np.array(self.model.classes),
                                 vocabulary=np.array(json.dumps(self.vocabulary,
-                                                               ensure_ascii=False)))
+                                                               ensure_ascii=False)),
+                                markers=np.array(json.dumps(
+                                    {lang: sorted(found) for lang, found in self.markers.items()},
+                                    ensure_ascii=False)))
             os.replace(scratch, path)
         finally:
             Path(scratch).unlink(missing_ok=True)
@@ -107,7 +150,9 @@ class LanguageIdentifier:
             model = LinearTextModel(tuple(str(c) for c in arrays["classes"]), arrays["coef"],
                                     arrays["intercept"], arrays["idf"])
             vocabulary = json.loads(str(arrays["vocabulary"]))
-        return cls(vocabulary, model)
+            markers = {lang: frozenset(found)
+                       for lang, found in json.loads(str(arrays["markers"])).items()}
+        return cls(vocabulary, model, markers)
 
 
 def _sources() -> list[Path]:
@@ -116,7 +161,8 @@ def _sources() -> list[Path]:
 
 
 def fingerprint() -> str:
-    digest = hashlib.sha256(repr((NGRAMS, sorted(MODEL_SETTINGS.items()))).encode())
+    digest = hashlib.sha256(repr((NGRAMS, sorted(MODEL_SETTINGS.items()), MARKER_MIN_LINES,
+                                  sorted(MARKER_REFERENCE.items()))).encode())
     for path in _sources():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -34,6 +34,43 @@ def test_persian_letters_without_arabic_only_letters_are_urdu():
     assert detect_language("چند پل").language == "ur"
 
 
+@pytest.mark.parametrize("text", [
+    "نمبر دو",  # Urdu words (نمبر, آداب, اور) typed without any letter only Urdu writes
+    "آداب جناب",
+    "اور فون",
+])
+def test_urdu_marker_words_make_urdu_of_arabic_script_without_telling_letters(text):
+    assert detect_language(text).language == "ur"
+
+
+@pytest.mark.parametrize("text", [
+    "شو اسم المحل", "بدنا مساعده", "بس هاد", "ما بعرف احكي انجليزي", "تمام",
+])
+def test_arabic_without_arabic_only_letters_stays_arabic(text):
+    assert detect_language(text).language == "ar"
+
+
+@pytest.mark.parametrize("text", [
+    "nai aati neend", "wheelchair wala office?", "online form nai hota", "ghar pe help",
+])
+def test_a_first_message_the_identifier_is_unsure_of_is_urdu_by_its_marker_words(text):
+    found = detect_language(text)
+    # below the first-message confidence: only the marker words ("neend", "wala", "nai",
+    # "ghar") make these Urdu rather than English
+    assert found.method == "marker" and found.language == "ur" and found.confidence < 0.5
+    assert choose_reply_language(None, text, first_message=True) == "ur"
+    # ... and, not being confident, they do not switch a conversation already in English
+    assert choose_reply_language("en", text) == "en"
+
+
+@pytest.mark.parametrize("text", [
+    "see you later", "masjid near me", "my nani needs help", "hi aunty", "thanks bro",
+    "call me plz", "inshallah tomorrow",
+])
+def test_english_with_community_words_is_still_answered_in_english(text):
+    assert choose_reply_language(None, text, first_message=True) == "en"
+
+
 @pytest.mark.parametrize("text, code", [
     ("aymta byfta7o?", "ar"),  # lingua: Albanian 0.92; our identifier: Arabizi 0.99
     ("shu ra2mon", "ar"),

@@ -46,3 +46,31 @@ def test_the_identifier_tells_the_languages_it_was_trained_on_apart():
                            ("so", "hooyaday waxay u baahan tahay turjumaan")):
         probabilities = trained.probabilities(text)
         assert max(probabilities, key=probabilities.get) == expected, (text, probabilities)
+
+
+def test_marker_words_are_frequent_in_their_language_and_absent_from_the_reference():
+    examples = {
+        "en": ["I need help", "help with my mum", "where is the office", "wala wala"],
+        "ur": ["mujhe madad chahiye", "madad chahiye ammi ko", "madad kahan milegi",
+               "office kahan hai", "wala office", "wala help", "wala kahan",
+               "مدد چاہیے", "مدد کریں", "مدد کہاں", "نمبر دو", "نمبر چاہیے", "نمبر کیا ہے"],
+        "ar": ["بدي مساعدة", "مدد", "مدد كبير", "مدد هون"],
+    }
+    markers = langid.marker_words(examples)
+    # in three or more Urdu lines and no English one ("chahiye" is in two; "wala" and
+    # "office" are in English lines here)
+    assert {"madad", "kahan"} <= markers["ur"]
+    assert not markers["ur"] & {"chahiye", "wala", "office"}
+    # Arabic-script words are measured against Arabic: مدد is Arabic here, نمبر is not
+    assert "نمبر" in markers["ur"] and "مدد" not in markers["ur"]
+    assert not markers["ar"] & {"مدد"}
+    trained = langid.LanguageIdentifier.train(examples)
+    assert trained.has_marker("Madad please", "ur")  # any case
+    assert not trained.has_marker("help please", "ur")
+
+
+def test_a_saved_identifier_keeps_its_marker_words(tmp_path):
+    trained = langid.LanguageIdentifier.train(EXAMPLES)
+    trained.save(tmp_path / "langid.npz")
+    loaded = langid.LanguageIdentifier.load(tmp_path / "langid.npz")
+    assert loaded.markers == trained.markers
