@@ -97,6 +97,7 @@ def button_title(title: str, lang: str) -> str:
 
 
 LANGUAGE_MENU = "utter_language_menu"
+GREETING = "utter_greet"
 CHOOSE_LANGUAGE_PAYLOAD = '/choose_language{{"reply_language": "{code}"}}'
 
 
@@ -132,7 +133,12 @@ def render_response(responses: dict, name: str, slots: dict | None = None,
     if name == LANGUAGE_MENU:
         listed = bool((slots or {}).get("listed_services")) and bool((slots or {}).get("category"))
         return _language_menu(variations[0], lang, language_chosen, listed)
-    return render_variation(variations[0], lang, name)
+    reply = render_variation(variations[0], lang, name)
+    if name == GREETING and not any((slots or {}).get(s) for s in ("language", "detected_language")):
+        # a greeting whose language nobody could tell ("salam": Arabic, Urdu or Somali?) is
+        # answered in English, with a button for each language in its own name
+        reply = {**reply, "buttons": [*(reply.get("buttons") or []), *language_buttons()]}
+    return reply
 
 
 @lru_cache(maxsize=1)

@@ -179,6 +179,8 @@ def test_spanish_and_french_crisis_phrases_are_caught(text, lang):
     # Urdu: in danger, the whole box of medicine, "after tonight I won't be here"
     "ہم خطرے میں ہیں", "اس نے ساری گولیاں کھا لیں", "آج رات کے بعد میں نہیں رہوں گا",
     "jeene ki koi umeed nahi", "jeene ko dil nahi karta",
+    # Roman Urdu text-speak: "mrna", "krne", "humen"
+    "mai ab mrna chahti hun", "zindgi khatam krne ka soch raha hun", "wo humen maar rha hai",
 ])
 def test_dialect_and_urdu_danger_phrasings(text):
     assert detect_crisis(text) is not None
@@ -190,6 +192,8 @@ def test_dialect_and_urdu_danger_phrasings(text):
     "کل کے بعد میں گھر پر نہیں رہوں گا",  # I won't be at home after tomorrow
     "اس نے ساری کتابیں پڑھ لیں",
     "5adt ktir waraq mn el council",
+    "zindagi khatam ho gayi is form ke chakkar me",  # fed up with a form, not a plan
+    "humen market jana hai",
 ])
 def test_dialect_and_urdu_everyday_phrases_are_not_a_crisis(text):
     assert detect_crisis(text) is None

@@ -38,6 +38,17 @@ def test_crisis_reply_carries_type_language_and_numbers():
         assert number in reply["text"]
 
 
+def test_a_greeting_in_no_known_language_offers_every_language_by_its_own_name():
+    responses = domain_responses()
+    unsure = render_response(responses, "utter_greet", {})  # "salam": no language detected
+    titles = [b["title"] for b in unsure["buttons"]]
+    assert "العربية" in titles and "اردو" in titles and "Soomaali" in titles
+    assert all(b["payload"].startswith("/choose_language") for b in unsure["buttons"])
+    # a greeting in a language we could tell gets no menu
+    for slots in ({"detected_language": "ar"}, {"language": "en"}):
+        assert "buttons" not in render_response(responses, "utter_greet", slots)
+
+
 def test_unknown_response_is_none():
     assert render_response(domain_responses(), "utter_does_not_exist", EN) is None
 
