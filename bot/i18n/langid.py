@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.i18n.detect import ARABIC_SCRIPT, LETTER
 from bot.i18n.languages import trained_languages
 from bot.nlu.examples import labelled_examples
 from bot.nlu.linear import LinearTextModel
@@ -47,10 +48,8 @@ MODEL_SETTINGS = {"c": 1.0, "solver": "linear_svc", "scale": 3.0}
 # message with no letter only Urdu or only Arabic writes is Urdu when it has an Urdu one
 # ("فون نمبر", "آداب"): bot.i18n.detect.
 MARKER_MIN_LINES = 3
-ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 MARKER_REFERENCE = {"latin": "en", "arabic": "ar"}
 WORD = re.compile(r"[^\W_]+")
-LETTER = re.compile(r"[^\W\d_]")
 
 
 def training_examples(lang: str, path: Path | None = None) -> list[str]:
@@ -70,7 +69,7 @@ def words(text: str) -> set[str]:
 
 
 def _script(word: str) -> str:
-    return "arabic" if ARABIC_LETTER.search(word) else "latin"
+    return "arabic" if ARABIC_SCRIPT.search(word) else "latin"
 
 
 def marker_words(examples: dict[str, list[str]]) -> dict[str, frozenset[str]]:
