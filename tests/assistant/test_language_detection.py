@@ -59,7 +59,8 @@ def test_short_romanised_urdu_first_messages_are_answered_in_urdu(text):
 
 class _Identifier:
     """An identifier unsure of the message: Tamil 0.37, Urdu 0.30, English 0.16."""
-    markers = {"ur": frozenset({"neend"}), "ta": frozenset({"venum"})}
+    def __init__(self):
+        self.markers = {"ur": frozenset({"neend"}), "ta": frozenset({"venum"})}
 
     def probabilities(self, text):
         return {"ta": 0.37, "ur": 0.30, "en": 0.16, "gu": 0.1, "ro": 0.07}
