@@ -134,7 +134,8 @@ def render_response(responses: dict, name: str, slots: dict | None = None,
         listed = bool((slots or {}).get("listed_services")) and bool((slots or {}).get("category"))
         return _language_menu(variations[0], lang, language_chosen, listed)
     reply = render_variation(variations[0], lang, name)
-    if name == GREETING and not any((slots or {}).get(s) for s in ("language", "detected_language")):
+    unknown = not any((slots or {}).get(s) for s in ("language", "detected_language"))
+    if name == GREETING and unknown:
         # a greeting whose language nobody could tell ("salam": Arabic, Urdu or Somali?) is
         # answered in English, with a button for each language in its own name
         reply = {**reply, "buttons": [*(reply.get("buttons") or []), *language_buttons()]}

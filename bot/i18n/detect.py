@@ -5,8 +5,9 @@ Punjabi and Bengali when configured); Arabic script is Urdu when it uses letters
 not (ٹ ڈ ڑ ں ے ہ ھ ک ی, or گ چ پ without a letter only Arabic writes), else Arabic.
 Latin-script text goes to our own identifier
 (bot.i18n.langid, trained on the NLU data, so it knows romanised Urdu, Tamil, Gujarati and
-Arabizi, and their marker words, which settle a message it is unsure of), with lingua (lingua-language-detector) for the languages we answer only by machine
-translation (``machine_translated`` in data/languages.yml), which are not in our data.
+Arabizi, and their marker words, which settle a message it is unsure of), with lingua
+(lingua-language-detector) for the languages we answer only by machine translation
+(``machine_translated`` in data/languages.yml), which are not in our data.
 
 ``language_change`` is DESIGN.md's rule: an explicit choice wins; otherwise a confident
 detection of a message of three or more words switches; short messages keep the language.
@@ -250,7 +251,6 @@ def detect_language(text: str) -> Detection | None:
     if ours is not None and ours.confidence < MIN_CONFIDENCE_FIRST:
         return _by_marker(text, probabilities) or ours
     return ours or lingua
-
 
 
 def explicit_language(metadata: dict | None) -> str | None:
