@@ -1,0 +1,63 @@
+"""The sentence-only count featurizer gives the text exactly the sentence counts Rasa's
+CountVectorsFeaturizer gives, and no token-level counts (bot/nlu/featurizer.py)."""
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.featurizer import SentenceCountVectorsFeaturizer
+from bot.nlu.tokenizer import FoldingWhitespaceTokenizer
+
+EXAMPLES = [("I need an interpreter for my mum", "need_interpreting"),
+            ("mujhe tarjuman chahiye", "need_interpreting"),
+            ("أريد مساعدة في Harrow", "need_care_assessment"),
+            ("hello", "greet"), ("merhaba", "greet")]
+NEW = ["interpreter please", "مساعدةةة", "", "completely unseen words here"]
+
+
+def _messages(texts_and_intents):
+    tokenizer = FoldingWhitespaceTokenizer(FoldingWhitespaceTokenizer.get_default_config())
+    messages = [Message({TEXT: t, INTENT: i} if i else {TEXT: t}) for t, i in texts_and_intents]
+    tokenizer.process_training_data(TrainingData(training_examples=messages))
+    return messages
+
+
+def _sentence(message):
+    return [f.features for f in message.features
+            if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+
+
+@pytest.mark.parametrize("config", [{}, {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 5},
+                                    {"analyzer": "char", "min_ngram": 2, "max_ngram": 5}])
+def test_sentence_counts_are_rasas_and_there_are_no_token_counts(tmp_path, config):
+    featurizers = []
+    for n, cls in enumerate((CountVectorsFeaturizer, SentenceCountVectorsFeaturizer)):
+        (tmp_path / str(n)).mkdir()
+        storage = LocalModelStorage(tmp_path / str(n))
+        featurizer = cls.create({**cls.get_default_config(), **config}, storage,
+                                Resource(f"cvf{n}"), ExecutionContext(None))
+        training = TrainingData(training_examples=_messages(EXAMPLES))
+        featurizer.train(training)
+        featurizer.process_training_data(training)
+        featurizers.append((featurizer, training.training_examples))
+    (rasa, rasa_examples), (ours, our_examples) = featurizers
+    for theirs, mine in zip(rasa_examples, our_examples):
+        assert len(_sentence(mine)) == 1
+        assert np.array_equal(_sentence(theirs)[0].toarray(), _sentence(mine)[0].toarray())
+        assert not [f for f in mine.features
+                    if f.attribute == TEXT and f.type == FEATURE_TYPE_SEQUENCE]
+    # new messages, one at a time (as the server sees them) and all at once
+    theirs = rasa.process(_messages([(t, None) for t in NEW]))
+    one_by_one = [ours.process([m])[0] for m in _messages([(t, None) for t in NEW])]
+    together = ours.process(_messages([(t, None) for t in NEW]))
+    for expected, *found in zip(theirs, one_by_one, together):
+        for mine in found:
+            assert [f.toarray().tolist() for f in _sentence(mine)] == \
+                [f.toarray().tolist() for f in _sentence(expected)]
