@@ -93,15 +93,21 @@ def _arabic_script_language(text: str) -> str:
         return "ur"
     if ARABIC_ONLY_LETTERS.search(text):
         return "ar"
-    if SHARED_PERSIAN_LETTERS.search(text) or _has_marker(text, "ur"):
+    if SHARED_PERSIAN_LETTERS.search(text) or "ur" in _marker_languages(text):
         return "ur"
     return "ar"
 
 
-def _has_marker(text: str, language: str) -> bool:
+def _identifier():
+    """Our language identifier (bot.i18n.langid), None without one."""
     from bot.i18n.langid import identifier
-    model = identifier()
-    return model is not None and model.has_marker(text, language)
+    return identifier()
+
+
+def _marker_languages(text: str) -> set[str]:
+    """The languages one of whose marker words ``text`` has (bot.i18n.langid)."""
+    model = _identifier()
+    return model.marker_languages(text) if model is not None else set()
 
 
 @cache
@@ -138,8 +144,7 @@ def latin_script_languages() -> frozenset[str]:
 
 def _identifier_probabilities(text: str) -> dict[str, float]:
     """Our identifier's probability for each trained language (empty without one)."""
-    from bot.i18n.langid import identifier
-    model = identifier()
+    model = _identifier()
     return model.probabilities(text) if model is not None else {}
 
 
@@ -220,9 +225,10 @@ MIN_CONFIDENCE_MARKER = 0.25
 def _by_marker(text: str, probabilities: dict[str, float]) -> Detection | None:
     """The likeliest romanised language (not written in Latin letters natively) with a marker
     word in ``text`` and at least MIN_CONFIDENCE_MARKER, or None."""
+    marked = _marker_languages(text)
     found = [(p, lang) for lang, p in probabilities.items()
              if p >= MIN_CONFIDENCE_MARKER and lang not in latin_script_languages()
-             and _has_marker(text, lang)]
+             and lang in marked]
     if not found:
         return None
     confidence, language = max(found)

@@ -92,9 +92,10 @@ class LanguageIdentifier:
     model: LinearTextModel
     markers: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def has_marker(self, text: str, language: str) -> bool:
-        """``text`` has one of ``language``'s marker words."""
-        return not words(text).isdisjoint(self.markers.get(language, frozenset()))
+    def marker_languages(self, text: str) -> set[str]:
+        """The languages one of whose marker words ``text`` has."""
+        found = words(text)
+        return {lang for lang, markers in self.markers.items() if not found.isdisjoint(markers)}
 
     @cached_property
     def _vectorizer(self):

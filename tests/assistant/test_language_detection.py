@@ -65,8 +65,8 @@ class _Identifier:
     def probabilities(self, text):
         return {"ta": 0.37, "ur": 0.30, "en": 0.16, "gu": 0.1, "ro": 0.07}
 
-    def has_marker(self, text, language):
-        return not set(text.split()).isdisjoint(self.markers.get(language, ()))
+    def marker_languages(self, text):
+        return {lang for lang, words in self.markers.items() if set(text.split()) & words}
 
 
 def test_an_unsure_message_goes_to_the_romanised_language_whose_marker_word_it_has(
