@@ -22,7 +22,8 @@ TRAINING_DATA = (*(f"data/nlu/{code}.yml" for code in trained_languages()),
 # The trainable component's code is an input too (Rasa's own cache does not see code changes,
 # so training also runs with --force).
 TRAINING_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA, "bot/nlu/intent_classifier.py",
-                   "bot/nlu/linear.py", "bot/nlu/tokenizer.py", "bot/nlu/featurizer.py")
+                   "bot/nlu/linear.py", "bot/nlu/tokenizer.py", "bot/i18n/spelling.py",
+                   "bot/nlu/featurizer.py")
 KEEP_MODELS = 3
 
 

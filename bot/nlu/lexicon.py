@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from bot.i18n.spelling import fold_arabic_letters
 from bot.paths import DATA_DIR, REPO_ROOT, read_yaml
 
 LEXICON_DIR = DATA_DIR / "lexicon"
@@ -49,7 +50,11 @@ class FoundEntity:
 
 
 def _phrase_pattern(phrases: list[str]) -> re.Pattern:
-    ordered = sorted({p.strip() for p in phrases if str(p).strip()}, key=len, reverse=True)
+    """One pattern for all ``phrases``, longest first, their Arabic letters folded
+    (bot.i18n.spelling): it is matched against ``_matchable(text)``, so "لغة الاشارة" in a
+    lexicon finds "لغه الإشاره" too."""
+    ordered = sorted({fold_arabic_letters(p.strip()) for p in phrases if str(p).strip()},
+                     key=len, reverse=True)
     alternatives = "|".join(
         r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", p)) for p in ordered)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
@@ -80,10 +85,16 @@ def _lexicon_tables(directory: Path = LEXICON_DIR) -> dict[str, list[tuple[str, 
             for entity, values in merged.items()}
 
 
+def _matchable(text: str | None) -> str:
+    """What the lexicon patterns are matched against: ``text`` with its Arabic letters folded,
+    the same length, so a match's offsets are the resident's text's offsets."""
+    return fold_arabic_letters(text or "")
+
+
 def _folded(text: str) -> str:
     """Case and accents folded, spaces squeezed: "Română" and "romana" are the same word."""
     import unicodedata
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", fold_arabic_letters(text).casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
@@ -112,7 +123,7 @@ def names_its_own_language(found: str, code: str) -> bool:
 
 def place_key(name: str) -> str:
     """'Harrow-on-the-Hill', 'harrow on  the hill' -> 'harrow on the hill'."""
-    return re.sub(r"[\s-]+", " ", name.casefold()).strip()
+    return re.sub(r"[\s-]+", " ", fold_arabic_letters(name).casefold()).strip()
 
 
 @lru_cache(maxsize=1)
@@ -223,17 +234,19 @@ def _places(text: str, claims: _Claims) -> None:
     # languages and scripts (data/lexicon/<lang>.yml `place`), longest first: "نارتھ ہیرو" is
     # North Harrow, not Harrow, and "centrul Harrow" the town centre, not the borough.
     candidates = []
+    matchable = _matchable(text)
     pattern = _place_pattern()
-    for match in pattern.finditer(text) if pattern is not None else ():
+    for match in pattern.finditer(matchable) if pattern is not None else ():
         candidates.append((match, place_names().get(place_key(match.group(0)), match.group(0))))
     aliases, alias_pattern = _place_aliases()
-    for match in alias_pattern.finditer(text) if alias_pattern is not None else ():
+    for match in alias_pattern.finditer(matchable) if alias_pattern is not None else ():
         name = aliases[place_key(match.group(0))]
         candidates.append((match, place_names().get(place_key(name), name)))
     for match, name in sorted(candidates, key=lambda c: (c[0].start() - c[0].end(),
                                                          c[0].start())):
         if not _NOT_A_PLACE.match(text, match.end()):
-            claims.offer(FoundEntity("place", name, match.start(), match.end(), match.group(0)))
+            claims.offer(FoundEntity("place", name, match.start(), match.end(),
+                                     text[match.start():match.end()]))
 
 
 def find_entities(text: str) -> list[FoundEntity]:
@@ -242,14 +255,15 @@ def find_entities(text: str) -> list[FoundEntity]:
     claims = _Claims()
     _places(text, claims)
     tables = _lexicon_tables()
+    matchable = _matchable(text)
     # days before ordinals: "da segunda-feira" is Monday, not "da segunda" (the second)
     for entity in ("access", "spoken_language", "open_now", "open_day", "ordinal"):
         for value, pattern in tables.get(entity, []):
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(matchable):
                 if entity == "ordinal" and _is_house_number(text, match.end()):
                     continue
                 claims.offer(FoundEntity(entity, value, match.start(), match.end(),
-                                         match.group(0)))
+                                         text[match.start():match.end()]))
     if len(text.split()) <= BARE_ORDINAL_MAX_WORDS:
         for match in BARE_ORDINAL.finditer(text):
             if _is_time(text, match.start(), match.end()) \
@@ -299,20 +313,23 @@ def only_fillers_beside(text: str, entities: list[dict]) -> bool:
 def mentions_council(text: str) -> bool:
     """Whether ``text`` names the council itself ("the council's phone number", "numărul
     primăriei", "رقم البلدية")."""
-    return any(pattern.search(text or "") for _, pattern in _lexicon_tables().get("council", []))
+    matchable = _matchable(text)
+    return any(pattern.search(matchable) for _, pattern in _lexicon_tables().get("council", []))
 
 
 def mentions_learning(text: str) -> bool:
     """Whether ``text`` speaks of practising or learning ("practise", "poćwiczyć", "اتمرن",
     "seekhna"; data/lexicon `learning`)."""
-    return any(pattern.search(text or "") for _, pattern in _lexicon_tables().get("learning", []))
+    matchable = _matchable(text)
+    return any(pattern.search(matchable) for _, pattern in _lexicon_tables().get("learning", []))
 
 
 def asked_aspects(text: str) -> list[str]:
     """What ``text`` asks of a service, among "phone", "address" and "about" (all of it:
     "tell me about the first one"; data/lexicon `asks`)."""
+    matchable = _matchable(text)
     return [aspect for aspect, pattern in _lexicon_tables().get("asks", [])
-            if pattern.search(text or "")]
+            if pattern.search(matchable)]
 
 
 # A negation word counts for the nearest language named in its clause, with at most this many
@@ -342,7 +359,7 @@ def languages_not_asked_for(text: str, entities: list[dict]) -> set[int]:
     negated: set[int] = set()
     for side, pattern in _lexicon_tables().get("negation", []):
         limit = NEGATION_WORDS_BETWEEN.get(side, 0)
-        for match in pattern.finditer(text or ""):
+        for match in pattern.finditer(_matchable(text)):
             gaps = []
             for i, (start, end) in named:
                 if side == "before_the_name" and match.end() <= start:
@@ -356,7 +373,7 @@ def languages_not_asked_for(text: str, entities: list[dict]) -> set[int]:
             if gaps:
                 negated.add(min(gaps)[1])
     for where, pattern in _lexicon_tables().get("copula", []):
-        for match in pattern.finditer(text or ""):
+        for match in pattern.finditer(_matchable(text)):
             if where == "after_a_word" and not text[:match.start()].strip():
                 continue  # "is Polish ok?": a question, which may ask
             # "before_a_skill": "my Polish is bad, English please" (one's own Polish)

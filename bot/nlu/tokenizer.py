@@ -16,19 +16,15 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.i18n.spelling import fold_arabic_letters
+
 ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")  # tatweel, harakat, dagger alef
-ARABIC_LETTERS = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627",
-                                "\u0671": "\u0627",  # أ إ آ ٱ -> ا
-                                "\u0649": "\u064a",  # ى -> ي
-                                "\u0629": "\u0647",  # ة -> ه
-                                "\u0624": "\u0648",  # ؤ -> و
-                                "\u0626": "\u064a"})  # ئ -> ي
 REPEATED = re.compile(r"(\w)\1{2,}")  # a letter three or more times over: once
 
 
 def fold(word: str) -> str:
     """The spelling the classifier sees (see the module docstring)."""
-    word = ARABIC_MARKS.sub("", word).translate(ARABIC_LETTERS)
+    word = fold_arabic_letters(ARABIC_MARKS.sub("", word))
     return REPEATED.sub(r"\1", word) or word
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from bot.i18n.spelling import fold_arabic_letters
 from bot.paths import DATA_DIR, read_yaml
 
 SAFETY_DIR = DATA_DIR / "safety"
@@ -39,17 +40,20 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 
 
 def normalise(text: str) -> str:
-    """Fold case, width, apostrophes and Arabic vowel marks so one pattern serves many
-    spellings."""
+    """Fold case, width, apostrophes, Arabic vowel marks and Arabic letters written several
+    ways (آ أ إ -> ا, ة -> ه...: bot.i18n.spelling) so one pattern serves many spellings.
+    Patterns are folded the same way when they are read, so they may use any spelling."""
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
-    return re.sub(r"\s+", " ", _ARABIC_MARKS.sub("", folded))
+    return re.sub(r"\s+", " ", fold_arabic_letters(_ARABIC_MARKS.sub("", folded)))
 
 
 def _compile(path: Path) -> Lexicon:
     raw = read_yaml(path) or {}
     try:
-        patterns = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("patterns", []))
-        exclusions = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("exclusions", []))
+        patterns = tuple(re.compile(fold_arabic_letters(p), re.IGNORECASE)
+                         for p in raw.get("patterns", []))
+        exclusions = tuple(re.compile(fold_arabic_letters(p), re.IGNORECASE)
+                           for p in raw.get("exclusions", []))
     except re.error as err:
         raise ValueError(f"{path}: bad regular expression ({err}): fix the pattern") from err
     return Lexicon(raw.get("language", path.stem), patterns, exclusions)

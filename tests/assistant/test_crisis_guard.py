@@ -125,6 +125,8 @@ def test_lexicon_against_every_labelled_example():
 @pytest.mark.parametrize("text", [
     "أُرِيدُ أَنْ أَنْتَحِرَ",      # "I want to kill myself", fully vowelled
     "اريد ان انتـــحر",            # stretched with tatweel inside the word
+    "حاسس اني بدي آذي نفسي هلأ",   # alef madda: آذي for اذي (a pattern written [اأ]ذي)
+    "بدي أذى نفسي",                # alef maqsura for yaa
 ])
 def test_arabic_vowel_marks_and_stretching_do_not_hide_danger(text):
     assert detect_crisis(text) is not None

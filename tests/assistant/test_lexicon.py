@@ -100,3 +100,33 @@ def test_days_that_are_also_other_words_are_not_taken_for_days():
     assert values("am așteptat luni de zile", "open_day") == []
     assert values("ہفتے میں ایک بار", "open_day") == []
     assert values("open today", "open_day") == [] and values("open today", "open_now") == ["true"]
+
+
+@pytest.mark.parametrize("text, entity, value", [
+    ("بدي حدا بيعرف لغه الإشاره", "access", "bsl"),        # the lexicon has لغة الاشارة
+    ("عندكم نسخه مسموعه؟", "access", "audio"),               # the lexicon has نسخة مسموعة
+    ("حدا بيحكي الانجليزيه", "spoken_language", "en"),       # and الإنجليزية
+    ("شي مفتوح يوم الأثنين؟", "open_day", "MO"),
+])
+def test_arabic_spellings_of_a_lexicon_phrase_all_match_and_keep_what_was_typed(
+        text, entity, value):
+    found = [e for e in find_entities(text) if e.entity == entity]
+    assert [e.value for e in found] == [value]
+    # the entity is the resident's own text, at its own offsets (folding keeps the length)
+    assert all(text[e.start:e.end] == e.text for e in found)
+    assert all(e.text in text for e in found)
+
+
+def test_no_lexicon_lists_one_phrase_twice_in_spellings_the_matcher_folds_together():
+    from bot.i18n.spelling import fold_arabic_letters
+    from bot.nlu.lexicon import _lexicon_files
+
+    for raw in _lexicon_files():
+        for entity, values in raw.items():
+            lists = values.items() if isinstance(values, dict) else [(entity, values)]
+            for value, phrases in lists:
+                if not isinstance(phrases, list):
+                    continue
+                folded = [fold_arabic_letters(str(p)).casefold() for p in phrases]
+                repeated = sorted({p for p in folded if folded.count(p) > 1})
+                assert not repeated, (raw.get("language"), entity, value, repeated)
