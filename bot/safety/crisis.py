@@ -3,7 +3,7 @@
 Every configured language's lexicon (``data/safety/<lang>.yml``) is checked on every message,
 whatever language the message seems to be in: a resident in danger may switch language, and a
 miss costs far more than a false alarm. Exclusions ("dying for a coffee", "killing time") are
-blanked out before the patterns are tried.
+blanked out before the patterns are tried: every language's, before any language's patterns.
 """
 from __future__ import annotations
 
@@ -69,11 +69,15 @@ def detect_crisis(text: str, lexicons: tuple[Lexicon, ...] | None = None) -> Cri
     """The first lexicon match in ``text``, or None when nothing signals immediate danger."""
     if not text or not text.strip():
         return None
-    message = normalise(text)
-    for lexicon in lexicons if lexicons is not None else load_lexicons():
-        cleaned = message
+    lexicons = lexicons if lexicons is not None else load_lexicons()
+    # every lexicon's exclusions first, then every lexicon's patterns: "suicide prevention
+    # training" is no danger whichever language's "suicid…" pattern would see it (an English
+    # exclusion had not stopped the Spanish pattern, in a Urdu or Tamil message)
+    cleaned = normalise(text)
+    for lexicon in lexicons:
         for exclusion in lexicon.exclusions:
             cleaned = exclusion.sub(" ", cleaned)
+    for lexicon in lexicons:
         for pattern in lexicon.patterns:
             found = pattern.search(cleaned)
             if found:
