@@ -100,7 +100,7 @@ class _StatelessComponent(GraphComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class CrisisGuard(_StatelessComponent):
-    """First in the pipeline: flags messages that match a reviewed crisis lexicon."""
+    """First in the pipeline: flags messages that match a crisis lexicon."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

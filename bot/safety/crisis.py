@@ -1,4 +1,4 @@
-"""Crisis detection by reviewed lexicon.
+"""Crisis detection by lexicon (per language; the files say whether a fluent speaker has reviewed them).
 
 Every configured language's lexicon (``data/safety/<lang>.yml``) is checked on every message,
 whatever language the message seems to be in: a resident in danger may switch language, and a
