@@ -226,7 +226,7 @@ class _Claims:
             self.taken.update(span)
 
 
-def _places(text: str, claims: _Claims) -> None:
+def _places(text: str, matchable: str, claims: _Claims) -> None:
     for match in POSTCODE_RE.finditer(text):
         claims.offer(FoundEntity("place", normalise_postcode(match.group(0)),
                                  match.start(), match.end(), match.group(0)))
@@ -234,7 +234,6 @@ def _places(text: str, claims: _Claims) -> None:
     # languages and scripts (data/lexicon/<lang>.yml `place`), longest first: "نارتھ ہیرو" is
     # North Harrow, not Harrow, and "centrul Harrow" the town centre, not the borough.
     candidates = []
-    matchable = _matchable(text)
     pattern = _place_pattern()
     for match in pattern.finditer(matchable) if pattern is not None else ():
         candidates.append((match, place_names().get(place_key(match.group(0)), match.group(0))))
@@ -253,9 +252,9 @@ def find_entities(text: str) -> list[FoundEntity]:
     """Every place, postcode, language, access need, ordinal, open-now and day mention in
     ``text``."""
     claims = _Claims()
-    _places(text, claims)
-    tables = _lexicon_tables()
     matchable = _matchable(text)
+    _places(text, matchable, claims)
+    tables = _lexicon_tables()
     # days before ordinals: "da segunda-feira" is Monday, not "da segunda" (the second)
     for entity in ("access", "spoken_language", "open_now", "open_day", "ordinal"):
         for value, pattern in tables.get(entity, []):
@@ -357,9 +356,10 @@ def languages_not_asked_for(text: str, entities: list[dict]) -> set[int]:
     named = [(i, span) for i, e in enumerate(entities)
              if e.get("entity") == "spoken_language" and (span := _span(e))]
     negated: set[int] = set()
+    matchable = _matchable(text)
     for side, pattern in _lexicon_tables().get("negation", []):
         limit = NEGATION_WORDS_BETWEEN.get(side, 0)
-        for match in pattern.finditer(_matchable(text)):
+        for match in pattern.finditer(matchable):
             gaps = []
             for i, (start, end) in named:
                 if side == "before_the_name" and match.end() <= start:
@@ -373,7 +373,7 @@ def languages_not_asked_for(text: str, entities: list[dict]) -> set[int]:
             if gaps:
                 negated.add(min(gaps)[1])
     for where, pattern in _lexicon_tables().get("copula", []):
-        for match in pattern.finditer(_matchable(text)):
+        for match in pattern.finditer(matchable):
             if where == "after_a_word" and not text[:match.start()].strip():
                 continue  # "is Polish ok?": a question, which may ask
             # "before_a_skill": "my Polish is bad, English please" (one's own Polish)
