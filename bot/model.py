@@ -23,7 +23,8 @@ TRAINING_DATA = (*(f"data/nlu/{code}.yml" for code in trained_languages()),
 # so training also runs with --force).
 TRAINING_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA, "bot/nlu/intent_classifier.py",
                    "bot/nlu/linear.py", "bot/nlu/tokenizer.py", "bot/i18n/spelling.py",
-                   "bot/nlu/featurizer.py")
+                   "bot/nlu/featurizer.py", "bot/i18n/detect.py", "bot/i18n/langid.py",
+                   "bot/nlu/concepts.py", "data/concepts")
 KEEP_MODELS = 3
 
 

@@ -259,6 +259,19 @@ def detect_language(text: str) -> Detection | None:
     return ours or lingua
 
 
+def written_in_arabic(text: str) -> bool:
+    """Whether ``text`` looks like Arabic, in Arabic letters (not Urdu: see
+    _arabic_script_language) or in Latin ones (our identifier's likeliest language is Arabic:
+    Arabizi). No lingua and no thresholds: the intent features (bot.nlu.featurizer.
+    ArabicSkeletonFeaturizer) ask this of every training line and every message, the same way."""
+    if ARABIC_SCRIPT.search(text):
+        return _arabic_script_language(text) == "ar"
+    if not LATIN_LETTER.search(text):
+        return False
+    probabilities = _identifier_probabilities(text)
+    return bool(probabilities) and max(probabilities, key=probabilities.get) == "ar"
+
+
 def explicit_language(metadata: dict | None) -> str | None:
     """A configured language the client chose explicitly (widget selector, API metadata)."""
     chosen = (metadata or {}).get("language")

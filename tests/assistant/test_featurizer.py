@@ -61,3 +61,36 @@ def test_sentence_counts_are_rasas_and_there_are_no_token_counts(tmp_path, confi
         for mine in found:
             assert [f.toarray().tolist() for f in _sentence(mine)] == \
                 [f.toarray().tolist() for f in _sentence(expected)]
+
+
+def test_arabic_skeleton_counts_only_arabic_and_survives_a_reload(tmp_path):
+    """Arabizi and Arabic letters give the same skeleton n-grams; a message in another
+    language gets an empty row of the same width (so the classifier's rows line up), and a
+    model loaded from storage counts as the trained one did."""
+    from bot.nlu.featurizer import ArabicSkeletonFeaturizer
+
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("skeleton")
+    config = ArabicSkeletonFeaturizer.get_default_config()
+    featurizer = ArabicSkeletonFeaturizer.create(config, storage, resource,
+                                                 ExecutionContext(None, node_name="sk"))
+    training = TrainingData(training_examples=_messages(
+        [("بدي مترجم عند الدكتور", "need_interpreting"),
+         ("I need an interpreter for my mum", "need_interpreting"),
+         ("شكرا كتير", "thank")]))
+    featurizer.train(training)
+    featurizer.process_training_data(training)
+    rows = [_sentence(m) for m in training.training_examples]
+    assert all(len(r) == 1 for r in rows)
+    assert rows[0][0].nnz and not rows[1][0].nnz and rows[0][0].shape == rows[1][0].shape
+
+    loaded = ArabicSkeletonFeaturizer.load(config, storage, resource,
+                                           ExecutionContext(None, node_name="sk"))
+    texts = ["bdi mtarjem 3and doctor", "بدي مترجم عند دكتور", "I need an interpreter",
+             "chcę tłumacza", "میں ترجمان چاہتا ہوں"]
+    new = loaded.process(_messages([(t, None) for t in texts]))
+    arabizi, arabic, english, polish, urdu = (_sentence(m)[0].toarray() for m in new)
+    assert np.array_equal(arabizi, arabic) and arabic.any()
+    assert not english.any() and not polish.any() and not urdu.any()
+    assert np.array_equal(_sentence(featurizer.process(_messages([(texts[1], None)]))[0])[0]
+                          .toarray(), arabic)

@@ -1,0 +1,120 @@
+"""Concept lexicons: the many ways residents write one idea, mapped to one name.
+
+``data/concepts/<lang>.yml`` lists, per concept, the words and phrases that say it: for Arabic,
+the Modern Standard word and each dialect's ("I want": اريد، بدي، عايز، ابغي، داير...), verb
+forms, loanwords in Arabic letters (كاونسل) and Arabizi spellings (mtarjem, motarjem). The
+intent classifier sees the concept as well as the words (bot.nlu.featurizer.
+ArabicConceptFeaturizer), so a line that teaches it one spelling teaches it all of them.
+
+An entry is a whole word ("ترجمه"), a stem ending in ``*`` (words starting with it:
+"مترجم*"), or words in a row ("sign language"). Entries are written folded as the tokenizer
+folds a word (bot.nlu.tokenizer.fold: lower case, Arabic letter variants as one, no vowel
+marks, letters typed three times over once). A word is tried as typed, then without its
+leading clitics: و/ف, ب/ل/ك, ال/لل in Arabic letters ("والمترجم" -> "مترجم"); el-, il-, al-,
+wel-, bel-, lel-, w, b in Latin ones, when four or more letters remain ("elmotarjem").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.paths import DATA_DIR
+
+CONCEPTS_DIR = DATA_DIR / "concepts"
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+ARABIC_CLITICS = re.compile("^(?:[\u0648\u0641])?(?:\u0644\u0644|[\u0628\u0643\u0644]?"
+                            "(?:\u0627\u0644)?)")  # (و|ف)? then لل, or (ب|ك|ل)? (ال)?
+LATIN_CLITICS = re.compile(r"^(?:(?:wel|bel|lel|el|il|al|w|b)-?|l-)")
+MIN_LATIN_REST = 4
+MIN_ARABIC_REST = 2
+
+
+class ConceptLexiconError(ValueError):
+    """A concept file that cannot be used (the message names the file and the entry)."""
+
+
+@dataclass(frozen=True)
+class ConceptLexicon:
+    words: dict[str, str]                          # whole word -> concept
+    stems: tuple[tuple[str, str], ...]             # (stem, concept), longest first
+    phrases: tuple[tuple[tuple[str, ...], str], ...]  # (words, concept)
+
+    @classmethod
+    def from_mapping(cls, concepts: object, source: str = "concepts") -> ConceptLexicon:
+        if not isinstance(concepts, dict) or not concepts:
+            raise ConceptLexiconError(f"{source}: 'concepts' must map names to lists of entries")
+        words: dict[str, str] = {}
+        stems: dict[str, str] = {}
+        phrases: dict[tuple[str, ...], str] = {}
+        for name, entries in concepts.items():
+            if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise ConceptLexiconError(f"{source}: concept name {name!r} is not lower_snake_case")
+            if not isinstance(entries, list) or not entries:
+                raise ConceptLexiconError(f"{source}: concept {name!r} has no list of entries")
+            for entry in entries:
+                text = str(entry).strip().lower() if isinstance(entry, (str, int)) else ""
+                if not text or text == "*":
+                    raise ConceptLexiconError(f"{source}: concept {name!r}: empty entry {entry!r}")
+                parts = tuple(text.split())
+                table, key = ((phrases, parts) if len(parts) > 1
+                              else (stems, text[:-1]) if text.endswith("*") else (words, text))
+                if table.get(key, name) != name:
+                    raise ConceptLexiconError(f"{source}: {entry!r} is in both {table[key]!r} "
+                                              f"and {name!r}")
+                table[key] = name
+        return cls(words, tuple(sorted(stems.items(), key=lambda s: (-len(s[0]), s[0]))),
+                   tuple(phrases.items()))
+
+    @classmethod
+    def load(cls, path: Path) -> ConceptLexicon:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise ConceptLexiconError(f"{path}: cannot read ({error})") from error
+        return cls.from_mapping((data or {}).get("concepts") if isinstance(data, dict) else None,
+                                str(path))
+
+    def _word_concept(self, word: str) -> str | None:
+        for form in forms(word):
+            if form in self.words:
+                return self.words[form]
+            for stem, concept in self.stems:
+                if form.startswith(stem):
+                    return concept
+        return None
+
+    def concepts(self, words: list[str]) -> list[str]:
+        """The concepts of ``words`` (folded, lower case), each word's and each phrase's."""
+        found = [c for c in map(self._word_concept, words) if c]
+        for phrase, concept in self.phrases:
+            n = len(phrase)
+            if any(all(_matches(words[i + j], phrase[j], j == n - 1) for j in range(n))
+                   for i in range(len(words) - n + 1)):
+                found.append(concept)
+        return found
+
+
+def forms(word: str) -> list[str]:
+    """``word`` as typed, then without its leading clitics (see the module docstring)."""
+    if ARABIC_LETTER.search(word):
+        rest, least = ARABIC_CLITICS.sub("", word), MIN_ARABIC_REST
+    else:
+        rest, least = LATIN_CLITICS.sub("", word), MIN_LATIN_REST
+    return [word, rest] if rest != word and len(rest) >= least else [word]
+
+
+def _matches(word: str, entry: str, last: bool) -> bool:
+    stem = entry[:-1] if last and entry.endswith("*") else None
+    return any(form == entry or (stem is not None and form.startswith(stem))
+               for form in forms(word))
+
+
+@cache
+def concept_lexicon(language: str) -> ConceptLexicon | None:
+    """``data/concepts/<language>.yml``, or None when the language has none."""
+    path = CONCEPTS_DIR / f"{language}.yml"
+    return ConceptLexicon.load(path) if path.exists() else None
