@@ -20,6 +20,11 @@ ARABIC_LETTER_FOLD = str.maketrans({
 })
 
 
+# vowel marks (harakat), the dagger alef and tatweel (the stretching stroke, "شكـــرا"): left
+# out wherever Arabic is matched or counted (the crisis guard, the tokenizer's folded words)
+ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")
+
+
 def fold_arabic_letters(text: str) -> str:
     """``text`` with each Arabic letter above replaced by its one spelling (same length)."""
     return text.translate(ARABIC_LETTER_FOLD)

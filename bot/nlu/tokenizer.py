@@ -16,9 +16,8 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.i18n.spelling import fold_arabic_letters
+from bot.i18n.spelling import ARABIC_MARKS, fold_arabic_letters
 
-ARABIC_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")  # tatweel, harakat, dagger alef
 REPEATED = re.compile(r"(\w)\1{2,}")  # a letter three or more times over: once
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bot.i18n.spelling import fold_arabic_letters
+from bot.i18n.spelling import ARABIC_MARKS, fold_arabic_letters
 from bot.paths import DATA_DIR, read_yaml
 
 SAFETY_DIR = DATA_DIR / "safety"
@@ -34,9 +34,9 @@ class CrisisMatch:
     matched_text: str
 
 
-# Arabic-script vowel marks (tashkeel), superscript alef and the stretching tatweel: optional
-# in writing, so patterns are written without them and messages are matched without them.
-_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+# Arabic-script vowel marks (tashkeel), superscript alef and the stretching tatweel
+# (bot.i18n.spelling.ARABIC_MARKS): optional in writing, so patterns are written without them
+# and messages are matched without them.
 
 
 def normalise(text: str) -> str:
@@ -44,7 +44,7 @@ def normalise(text: str) -> str:
     ways (آ أ إ -> ا, ة -> ه...: bot.i18n.spelling) so one pattern serves many spellings.
     Patterns are folded the same way when they are read, so they may use any spelling."""
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
-    return re.sub(r"\s+", " ", fold_arabic_letters(_ARABIC_MARKS.sub("", folded)))
+    return re.sub(r"\s+", " ", fold_arabic_letters(ARABIC_MARKS.sub("", folded)))
 
 
 def _compile(path: Path) -> Lexicon:
