@@ -183,6 +183,11 @@ def test_spanish_and_french_crisis_phrases_are_caught(text, lang):
     "jeene ki koi umeed nahi", "jeene ko dil nahi karta",
     # Roman Urdu text-speak: "mrna", "krne", "humen"
     "mai ab mrna chahti hun", "zindgi khatam krne ka soch raha hun", "wo humen maar rha hai",
+    # tenth session's blind Arabic development set: cutting now (Sudanese, Maghrebi Arabizi),
+    # about to take all the pills, cannot breathe (Arabizi), a child shut in a car in the sun
+    "قاعد اقطع في يدي هسي والدم ما داير يقيف", "rani nqatta3 f yeddi daba",
+    "ana ma3aya el 7obob f idi w hakhodhom kolohom delwa2ti",
+    "sadrha yewja3ha w ma tgdar tetnaffas", "في طفل صغير محبوس بسيارة مقفله تحت الشمس",
 ])
 def test_dialect_and_urdu_danger_phrasings(text):
     assert detect_crisis(text) is not None
@@ -196,6 +201,8 @@ def test_dialect_and_urdu_danger_phrasings(text):
     "5adt ktir waraq mn el council",
     "zindagi khatam ho gayi is form ke chakkar me",  # fed up with a form, not a plan
     "humen market jana hai",
+    "ابي ابلغ عن اهمال لشخص كبير بالسن بس مو حاله طوارئ",  # neglect, "not an emergency"
+    "عندي قطع في يدي من زمان",  # an old cut on my hand
 ])
 def test_dialect_and_urdu_everyday_phrases_are_not_a_crisis(text):
     assert detect_crisis(text) is None
