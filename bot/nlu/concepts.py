@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -39,9 +39,21 @@ class ConceptLexiconError(ValueError):
 
 @dataclass(frozen=True)
 class ConceptLexicon:
-    words: dict[str, str]                          # whole word -> concept
-    stems: tuple[tuple[str, str], ...]             # (stem, concept), longest first
+    words: dict[str, str]                             # whole word -> concept
+    stems: dict[str, str]                             # stem -> concept
     phrases: tuple[tuple[tuple[str, ...], str], ...]  # (words, concept)
+
+    @cached_property
+    def _longest_stem(self) -> int:
+        return max(map(len, self.stems), default=0)
+
+    @cached_property
+    def _phrases_by_first_word(self) -> dict[str, list[int]]:
+        """First word of a phrase -> the phrases' indexes (a first word is matched whole)."""
+        index: dict[str, list[int]] = {}
+        for n, (phrase, _) in enumerate(self.phrases):
+            index.setdefault(phrase[0], []).append(n)
+        return index
 
     @classmethod
     def from_mapping(cls, concepts: object, source: str = "concepts") -> ConceptLexicon:
@@ -66,8 +78,7 @@ class ConceptLexicon:
                     raise ConceptLexiconError(f"{source}: {entry!r} is in both {table[key]!r} "
                                               f"and {name!r}")
                 table[key] = name
-        return cls(words, tuple(sorted(stems.items(), key=lambda s: (-len(s[0]), s[0]))),
-                   tuple(phrases.items()))
+        return cls(words, stems, tuple(phrases.items()))
 
     @classmethod
     def load(cls, path: Path) -> ConceptLexicon:
@@ -79,22 +90,30 @@ class ConceptLexicon:
                                 str(path))
 
     def _word_concept(self, word: str) -> str | None:
+        """The concept of the word's first form that has one: a whole word, else the longest
+        stem it starts with."""
         for form in forms(word):
             if form in self.words:
                 return self.words[form]
-            for stem, concept in self.stems:
-                if form.startswith(stem):
-                    return concept
+            for length in range(min(len(form), self._longest_stem), 0, -1):
+                if form[:length] in self.stems:
+                    return self.stems[form[:length]]
         return None
 
     def concepts(self, words: list[str]) -> list[str]:
-        """The concepts of ``words`` (folded, lower case), each word's and each phrase's."""
+        """The concepts of ``words`` (folded, lower case): each word's, then each phrase's
+        found anywhere in them (once a phrase), in the lexicon's order."""
         found = [c for c in map(self._word_concept, words) if c]
-        for phrase, concept in self.phrases:
-            n = len(phrase)
-            if any(all(_matches(words[i + j], phrase[j], j == n - 1) for j in range(n))
-                   for i in range(len(words) - n + 1)):
-                found.append(concept)
+        matched: set[int] = set()
+        for i, word in enumerate(words):
+            for form in forms(word):
+                for n in self._phrases_by_first_word.get(form, ()):
+                    phrase = self.phrases[n][0]
+                    if n not in matched and i + len(phrase) <= len(words) and all(
+                            _matches(words[i + j], phrase[j], j == len(phrase) - 1)
+                            for j in range(1, len(phrase))):
+                        matched.add(n)
+        found.extend(self.phrases[n][1] for n in sorted(matched))
         return found
 
 

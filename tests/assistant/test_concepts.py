@@ -67,3 +67,35 @@ def test_phrases_match_words_in_a_row_only():
     assert lexicon.concepts(["i", "need", "sign", "language", "please"]) == ["sign"]
     assert lexicon.concepts(["language", "sign"]) == []
     assert lexicon.concepts(["بلغه", "الاشارات"]) == ["sign"]
+
+
+def _scan(lexicon, words):
+    """The concepts by a plain scan of every entry (what the indexed lookup must equal)."""
+    from bot.nlu.concepts import _matches, forms
+
+    found = []
+    for word in words:
+        for form in forms(word):
+            concept = lexicon.words.get(form) or next(
+                (lexicon.stems[stem] for stem in sorted(lexicon.stems, key=len, reverse=True)
+                 if form.startswith(stem)), None)
+            if concept:
+                found.append(concept)
+                break
+    for phrase, concept in lexicon.phrases:
+        if any(all(_matches(words[i + j], phrase[j], j == len(phrase) - 1)
+                   for j in range(len(phrase))) for i in range(len(words) - len(phrase) + 1)):
+            found.append(concept)
+    return found
+
+
+def test_the_indexed_lookup_finds_what_a_plain_scan_finds():
+    from bot.nlu.examples import labelled_examples
+    from bot.paths import DATA_DIR
+
+    lexicon = concept_lexicon("ar")
+    lines = [text for text, _ in labelled_examples(DATA_DIR / "nlu" / "ar.yml")][::20]
+    assert len(lines) > 250
+    for text in lines:
+        words = [fold(word).lower() for word in text.split()]
+        assert lexicon.concepts(words) == _scan(lexicon, words), text
