@@ -262,8 +262,9 @@ def detect_language(text: str) -> Detection | None:
 def written_in_arabic(text: str) -> bool:
     """Whether ``text`` looks like Arabic, in Arabic letters (not Urdu: see
     _arabic_script_language) or in Latin ones (our identifier's likeliest language is Arabic:
-    Arabizi). No lingua and no thresholds: the intent features (bot.nlu.featurizer.
-    ArabicSkeletonFeaturizer) ask this of every training line and every message, the same way."""
+    Arabizi). No lingua and no thresholds: the Arabic intent features (bot.nlu.featurizer.
+    arabic_words, for ArabicSkeletonFeaturizer and ArabicConceptFeaturizer) ask this of every
+    training line and every message, the same way."""
     if ARABIC_SCRIPT.search(text):
         return _arabic_script_language(text) == "ar"
     if not LATIN_LETTER.search(text):

@@ -65,6 +65,21 @@ class SentenceCountVectorsFeaturizer(CountVectorsFeaturizer):
 
 
 VOCABULARY_FILE = "vocabulary.json"
+ARABIC_WORDS = "arabic_words"  # a message attribute, never in the output
+
+
+def arabic_words(message: Message) -> list[str] | None:
+    """The folded lower-case words of a message in Arabic (bot.i18n.detect.written_in_arabic),
+    or None for a message in another language. Worked out once per message: the first Arabic
+    featurizer keeps the answer on the message for the next (each call of the detector costs
+    about 0.2 ms)."""
+    if ARABIC_WORDS not in message.data:
+        words = None
+        if written_in_arabic(message.get(TEXT) or ""):
+            tokens = message.get(TOKENS_NAMES[TEXT]) or ()
+            words = [(token.lemma or token.text).lower() for token in tokens]
+        message.set(ARABIC_WORDS, words)
+    return message.get(ARABIC_WORDS)
 
 
 class _ArabicFeaturizer(SparseFeaturizer, GraphComponent):
@@ -109,10 +124,8 @@ class _ArabicFeaturizer(SparseFeaturizer, GraphComponent):
 
     def text_of(self, message: Message) -> str:
         """``arabic_text`` of the message's words, or "" for a message not in Arabic."""
-        if not written_in_arabic(message.get(TEXT) or ""):
-            return ""
-        tokens = message.get(TOKENS_NAMES[TEXT]) or ()
-        return self.arabic_text([(token.lemma or token.text).lower() for token in tokens])
+        words = arabic_words(message)
+        return self.arabic_text(words) if words is not None else ""
 
     def train(self, training_data: TrainingData) -> Resource:
         texts = [self.text_of(m) for m in training_data.training_examples if m.get(TEXT)]

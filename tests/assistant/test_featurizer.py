@@ -94,3 +94,32 @@ def test_arabic_skeleton_counts_only_arabic_and_survives_a_reload(tmp_path):
     assert not english.any() and not polish.any() and not urdu.any()
     assert np.array_equal(_sentence(featurizer.process(_messages([(texts[1], None)]))[0])[0]
                           .toarray(), arabic)
+
+
+def test_both_arabic_featurizers_ask_the_detector_once_per_message(tmp_path, monkeypatch):
+    """The skeleton and concept featurizers share one answer per message to "is it Arabic?"
+    (bot.nlu.featurizer.arabic_words), and it is not put in the message's output."""
+    import bot.nlu.featurizer as featurizer_module
+    from bot.nlu.featurizer import ArabicConceptFeaturizer, ArabicSkeletonFeaturizer
+
+    asked = []
+    real = featurizer_module.written_in_arabic
+    monkeypatch.setattr(featurizer_module, "written_in_arabic",
+                        lambda text: asked.append(text) or real(text))
+    storage = LocalModelStorage(tmp_path)
+    featurizers = [cls.create(cls.get_default_config(), storage, Resource(name),
+                              ExecutionContext(None, node_name=name))
+                   for cls, name in ((ArabicSkeletonFeaturizer, "sk"),
+                                     (ArabicConceptFeaturizer, "co"))]
+    training = TrainingData(training_examples=_messages(
+        [("بدي مترجم عند الدكتور", "need_interpreting"), ("hello there", "greet")]))
+    for featurizer in featurizers:
+        featurizer.train(training)
+    asked.clear()
+    messages = _messages([("bdi mtarjem 3and el doctor", None), ("I need an interpreter", None)])
+    for featurizer in featurizers:
+        featurizer.process(messages)
+    assert sorted(asked) == sorted(["bdi mtarjem 3and el doctor", "I need an interpreter"])
+    assert [bool(_sentence(m)[0].nnz) for m in messages] == [True, False]
+    assert [bool(_sentence(m)[1].nnz) for m in messages] == [True, False]
+    assert all("arabic_words" not in m.as_dict(only_output_properties=True) for m in messages)
