@@ -188,6 +188,9 @@ def test_spanish_and_french_crisis_phrases_are_caught(text, lang):
     "قاعد اقطع في يدي هسي والدم ما داير يقيف", "rani nqatta3 f yeddi daba",
     "ana ma3aya el 7obob f idi w hakhodhom kolohom delwa2ti",
     "sadrha yewja3ha w ma tgdar tetnaffas", "في طفل صغير محبوس بسيارة مقفله تحت الشمس",
+    # eleventh session's blind development set B (Maghrebi Arabizi): cutting now ("nqet3"),
+    # a mother who fell and neither gets up nor answers
+    "rani nqet3 f yeddi drk w ddem ma 7bssch", "ommi ta7et w ma t9oumech w ma tjawebnich",
 ])
 def test_dialect_and_urdu_danger_phrasings(text):
     assert detect_crisis(text) is not None
@@ -196,6 +199,7 @@ def test_dialect_and_urdu_danger_phrasings(text):
 @pytest.mark.parametrize("text", [
     "انا في خطر ان اخسر شغلي",  # in danger of losing my job
     "قصيت ايدي وانا عم اطبخ",  # cut my hand cooking (told afterwards)
+    "ta7et mn 3am w ma 3awdetch tmchi",  # she fell a year ago and no longer walks
     "کل کے بعد میں گھر پر نہیں رہوں گا",  # I won't be at home after tomorrow
     "اس نے ساری کتابیں پڑھ لیں",
     "5adt ktir waraq mn el council",
